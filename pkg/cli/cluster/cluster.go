@@ -1,0 +1,108 @@
+// Package cluster implements `kctl cluster`.
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+)
+
+// NewCmd returns `kctl cluster`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "cluster", Short: "Describe the cluster", Args: cmdutil.NoArgs}
+	cmd.AddCommand(NewCmdDescribe(f, nil))
+	return cmd
+}
+
+// DescribeOptions are the inputs of `kctl cluster describe`.
+type DescribeOptions struct {
+	F *cmdutil.Factory
+}
+
+// View is the JSON shape of `cluster describe`.
+type View struct {
+	ClusterID    string         `json:"clusterId"`
+	ControllerID int32          `json:"controllerId"`
+	BrokerCount  int            `json:"brokerCount"`
+	Brokers      []kafka.Broker `json:"brokers"`
+}
+
+// NewCmdDescribe returns `kctl cluster describe`.
+func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
+	opts := &DescribeOptions{F: f}
+	return &cobra.Command{
+		Use:   "describe",
+		Short: "Show the cluster id, the controller and the brokers",
+		Example: `  kctl cluster describe
+  kctl cluster describe -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return RunDescribe(cmd.Context(), opts)
+		},
+	}
+}
+
+// RunDescribe runs `cluster describe`.
+func RunDescribe(parent context.Context, o *DescribeOptions) error {
+	p, err := o.F.Printer()
+	if err != nil {
+		return err
+	}
+	ctx, cancel, err := o.F.Context(parent)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	a, err := o.F.Admin(ctx)
+	if err != nil {
+		return err
+	}
+	info, err := a.Cluster(ctx)
+	if err != nil {
+		return err
+	}
+	v := View{ClusterID: info.ClusterID, ControllerID: info.ControllerID, BrokerCount: len(info.Brokers), Brokers: info.Brokers}
+	if done, err := p.Data(v); done {
+		return err
+	}
+	controller := "none"
+	if info.ControllerID >= 0 {
+		controller = strconv.Itoa(int(info.ControllerID))
+		for _, b := range info.Brokers {
+			if b.ID == info.ControllerID {
+				controller = fmt.Sprintf("%d (%s)", b.ID, b.Addr)
+			}
+		}
+	}
+	fmt.Fprintf(p.Out, "Cluster ID:  %s\nController:  %s\nBrokers:     %d\n\n", info.ClusterID, controller, len(info.Brokers))
+	return p.Table(BrokerHeaders, BrokerRows(info.Brokers, info.ControllerID))
+}
+
+// BrokerHeaders are the broker table's columns.
+var BrokerHeaders = []string{"ID", "HOST", "PORT", "RACK", "CONTROLLER"}
+
+// BrokerRows renders brokers as table rows.
+func BrokerRows(bs []kafka.Broker, controller int32) [][]string {
+	rows := make([][]string, 0, len(bs))
+	for _, b := range bs {
+		host, port := kafka.SplitAddr(b.Addr)
+		rack := b.Rack
+		if rack == "" {
+			rack = "-"
+		}
+		c := ""
+		if b.ID == controller {
+			c = "yes"
+		}
+		rows = append(rows, []string{strconv.Itoa(int(b.ID)), host, port, rack, c})
+	}
+	return rows
+}

@@ -1,0 +1,265 @@
+// Package cmdutil holds what every command shares: the lazy Factory, the
+// global flags and small helpers. Noun packages import it; pkg/cli wires them.
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output"
+)
+
+// GlobalFlags are the persistent flags of the root command.
+type GlobalFlags struct {
+	Brokers          string
+	Context          string
+	ConfigPath       string
+	CommandConfig    string
+	SecurityProtocol string
+	SASLMechanism    string
+	SASLUsername     string
+	SASLPassword     string
+	SASLPasswordFile string
+	TLSCAFile        string
+	TLSCertFile      string
+	TLSKeyFile       string
+	TLSServerName    string
+	TLSInsecure      bool
+	KafkaVersion     string
+	Timeout          time.Duration
+	Output           string
+	NoHeaders        bool
+	Verbose          bool
+
+	flags *pflag.FlagSet
+}
+
+// Register adds the global flags to fs.
+func (g *GlobalFlags) Register(fs *pflag.FlagSet) {
+	g.flags = fs
+	fs.StringVarP(&g.Brokers, "brokers", "b", "", "bootstrap brokers, host:port[,host:port] (env KCTL_BROKERS)")
+	fs.StringVar(&g.Context, "context", "", "context from the kctl config file (env KCTL_CONTEXT)")
+	fs.StringVar(&g.ConfigPath, "config", "", "kctl config file (env KCTL_CONFIG; default $XDG_CONFIG_HOME/kctl/config.yaml)")
+	fs.StringVar(&g.CommandConfig, "command-config", "", "Java client.properties file, as Kafka's scripts take")
+	fs.StringVar(&g.SecurityProtocol, "security-protocol", "", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (inferred from TLS/SASL flags when unset)")
+	fs.StringVar(&g.SASLMechanism, "sasl-mechanism", "", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	fs.StringVar(&g.SASLUsername, "sasl-username", "", "SASL user name")
+	fs.StringVar(&g.SASLPassword, "sasl-password", "", "SASL password (lands in shell history: prefer KCTL_SASL_PASSWORD or --sasl-password-file)")
+	fs.StringVar(&g.SASLPasswordFile, "sasl-password-file", "", "file holding the SASL password")
+	fs.StringVar(&g.TLSCAFile, "tls-ca-file", "", "PEM CA bundle to verify brokers (default: system roots)")
+	fs.StringVar(&g.TLSCertFile, "tls-cert-file", "", "PEM client certificate (mTLS)")
+	fs.StringVar(&g.TLSKeyFile, "tls-key-file", "", "PEM client key (mTLS)")
+	fs.StringVar(&g.TLSServerName, "tls-server-name", "", "host name expected in the broker certificates")
+	fs.BoolVar(&g.TLSInsecure, "tls-insecure-skip-verify", false, "do not verify broker certificates (unsafe)")
+	fs.StringVar(&g.KafkaVersion, "kafka-version", "", "highest Kafka protocol version to use (default: negotiated)")
+	fs.DurationVar(&g.Timeout, "timeout", config.DefaultTimeout, "bound for the whole command")
+	fs.StringVarP(&g.Output, "output", "o", "table", "output format: table, json or yaml")
+	fs.BoolVar(&g.NoHeaders, "no-headers", false, "omit table headers")
+	fs.BoolVarP(&g.Verbose, "verbose", "v", false, "connection and request trace on stderr")
+}
+
+func (g *GlobalFlags) changed(name string) bool {
+	return g.flags != nil && g.flags.Changed(name)
+}
+
+// Overrides turns the flags the user set into the top config layer.
+func (g *GlobalFlags) Overrides() config.Overrides {
+	o := config.Overrides{Context: g.Context, ConfigPath: g.ConfigPath}
+	s := func(name string, v string) *string {
+		if g.changed(name) {
+			return &v
+		}
+		return nil
+	}
+	if g.changed("brokers") {
+		o.Brokers = []string{g.Brokers}
+	}
+	o.SecurityProtocol = s("security-protocol", g.SecurityProtocol)
+	o.SASLMechanism = s("sasl-mechanism", g.SASLMechanism)
+	o.SASLUsername = s("sasl-username", g.SASLUsername)
+	o.SASLPassword = s("sasl-password", g.SASLPassword)
+	o.SASLPasswordFile = s("sasl-password-file", g.SASLPasswordFile)
+	o.PasswordOnCommandLine = g.changed("sasl-password")
+	o.TLSCAFile = s("tls-ca-file", g.TLSCAFile)
+	o.TLSCertFile = s("tls-cert-file", g.TLSCertFile)
+	o.TLSKeyFile = s("tls-key-file", g.TLSKeyFile)
+	o.TLSServerName = s("tls-server-name", g.TLSServerName)
+	if g.changed("tls-insecure-skip-verify") {
+		b := g.TLSInsecure
+		o.TLSInsecure = &b
+	}
+	o.CommandConfig = s("command-config", g.CommandConfig)
+	o.KafkaVersion = s("kafka-version", g.KafkaVersion)
+	if g.changed("timeout") {
+		t := g.Timeout.String()
+		o.Timeout = &t
+	}
+	return o
+}
+
+// Factory gives commands lazy access to settings, the cluster and printers,
+// so --help, completion and doc generation never touch the network.
+type Factory struct {
+	Streams *output.Streams
+	Global  *GlobalFlags
+
+	mu       sync.Mutex
+	settings *config.Settings
+	admin    *kafka.Admin
+	warned   bool
+}
+
+// New returns a Factory on the given streams.
+func New(s *output.Streams) *Factory {
+	return &Factory{Streams: s, Global: &GlobalFlags{Timeout: config.DefaultTimeout, Output: "table"}}
+}
+
+// Settings resolves the connection settings once, printing warnings (and,
+// with -v, notes) to stderr.
+func (f *Factory) Settings() (config.Settings, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.settings != nil {
+		return *f.settings, nil
+	}
+	s, err := config.Resolve(f.Global.Overrides())
+	if err != nil {
+		return s, err
+	}
+	if !f.warned {
+		f.warned = true
+		for _, w := range s.Warnings {
+			fmt.Fprintf(f.Streams.ErrOut, "Warning: %s\n", w)
+		}
+		if f.Global.Verbose {
+			for _, n := range s.Notes {
+				fmt.Fprintf(f.Streams.ErrOut, "[kctl] %s\n", n)
+			}
+		}
+	}
+	f.settings = &s
+	return s, nil
+}
+
+// Context returns a context bounded by the resolved --timeout.
+func (f *Factory) Context(parent context.Context) (context.Context, context.CancelFunc, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, nil, err
+	}
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(parent, s.Timeout)
+	return ctx, cancel, nil
+}
+
+// Verbose is the trace writer, or nil without -v.
+func (f *Factory) Verbose() io.Writer {
+	if f.Global.Verbose {
+		return f.Streams.ErrOut
+	}
+	return nil
+}
+
+// Admin connects once per command; Close (called by the root) closes it.
+func (f *Factory) Admin(ctx context.Context) (*kafka.Admin, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.admin != nil {
+		return f.admin, nil
+	}
+	a, err := kafka.Connect(ctx, s, kafka.Options{Verbose: f.Verbose()})
+	if err != nil {
+		return nil, err
+	}
+	f.admin = a
+	return a, nil
+}
+
+// Close releases the connection, if one was opened.
+func (f *Factory) Close() {
+	f.mu.Lock()
+	a := f.admin
+	f.admin = nil
+	f.mu.Unlock()
+	if a != nil {
+		_ = a.Close()
+	}
+}
+
+// Printer returns the printer for -o/--no-headers on stdout.
+func (f *Factory) Printer() (*output.Printer, error) {
+	format, err := output.ParseFormat(f.Global.Output)
+	if err != nil {
+		return nil, err
+	}
+	return output.NewPrinter(f.Streams.Out, format, f.Global.NoHeaders), nil
+}
+
+// Warnf prints a diagnostic on stderr.
+func (f *Factory) Warnf(format string, a ...any) {
+	fmt.Fprintf(f.Streams.ErrOut, format+"\n", a...)
+}
+
+// CheckAnnotation marks commands that use the check exit codes
+// (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+const CheckAnnotation = "kctl/check-exit-codes"
+
+// MarkCheck marks cmd as a check command.
+func MarkCheck(cmd *cobra.Command) {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[CheckAnnotation] = "true"
+}
+
+// NoArgs rejects positional arguments with a usage error.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return errs.Usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+// ExactArgs requires n positional arguments, naming them in the error.
+func ExactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return errs.Usagef("%s needs %s (usage: %s)", cmd.CommandPath(), names, cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+// MinArgs requires at least n positional arguments.
+func MinArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return errs.Usagef("%s needs %s (usage: %s)", cmd.CommandPath(), names, cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+// SetSettings fixes the connection settings (tests and embedding callers),
+// bypassing flags, environment and config files.
+func (f *Factory) SetSettings(s config.Settings) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.settings = &s
+	f.warned = true
+}

@@ -1,0 +1,257 @@
+// Package contextcmd implements `kctl context`: named connection settings
+// in kctl's config file, like kubectl's contexts.
+package contextcmd
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/errs"
+)
+
+// NewCmd returns `kctl context`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "context",
+		Short: "Manage named connection settings (contexts)",
+		Long: `Contexts are named connection settings in kctl's config file
+($KCTL_CONFIG, else $XDG_CONFIG_HOME/kctl/config.yaml, else ~/.config/kctl/config.yaml).
+The file is written with mode 0600 when a context holds a password.`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(newList(f), newUse(f), newShow(f), newSet(f), newDelete(f))
+	return cmd
+}
+
+func load(f *cmdutil.Factory) (*config.File, error) {
+	path := f.Global.ConfigPath
+	if path == "" {
+		path = config.DefaultPath()
+	}
+	return config.Load(path)
+}
+
+// ListRow is one context in `context list`.
+type ListRow struct {
+	Name    string   `json:"name"`
+	Current bool     `json:"current"`
+	Brokers []string `json:"brokers"`
+}
+
+func newList(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List contexts; the current one is marked with *",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, err := load(f)
+			if err != nil {
+				return err
+			}
+			p, err := f.Printer()
+			if err != nil {
+				return err
+			}
+			var view []ListRow
+			var rows [][]string
+			for _, n := range file.Names() {
+				c := file.Contexts[n]
+				r := ListRow{Name: n, Current: n == file.CurrentContext, Brokers: c.Brokers}
+				if r.Brokers == nil {
+					r.Brokers = []string{}
+				}
+				view = append(view, r)
+				mark := ""
+				if r.Current {
+					mark = "*"
+				}
+				rows = append(rows, []string{mark, n, strings.Join(c.Brokers, ",")})
+			}
+			if view == nil {
+				view = []ListRow{}
+			}
+			return p.Print(map[string]any{"contexts": view}, []string{"CURRENT", "NAME", "BROKERS"}, rows)
+		},
+	}
+}
+
+func newUse(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "use NAME",
+		Short: "Make NAME the current context",
+		Args:  cmdutil.ExactArgs(1, "a context name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, err := load(f)
+			if err != nil {
+				return err
+			}
+			if _, ok := file.Contexts[args[0]]; !ok {
+				return errs.Usagef("context %q not found (have: %s)", args[0], strings.Join(file.Names(), ", "))
+			}
+			file.CurrentContext = args[0]
+			if err := file.Save(); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.Streams.ErrOut, "Switched to context %q.\n", args[0])
+			return nil
+		},
+	}
+}
+
+// redact hides secrets in a context for display.
+func redact(l config.Layer) config.Layer {
+	if l.SASLPassword != nil {
+		s := "[redacted]"
+		l.SASLPassword = &s
+	}
+	return l
+}
+
+func newShow(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show [NAME]",
+		Short: "Show a context (default: the current one); secrets are redacted",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return errs.Usagef("context show takes at most one context name")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, err := load(f)
+			if err != nil {
+				return err
+			}
+			name := file.CurrentContext
+			if len(args) == 1 {
+				name = args[0]
+			}
+			if name == "" {
+				return errs.Usagef("no current context: name one, or run `kctl context use NAME`")
+			}
+			c, ok := file.Contexts[name]
+			if !ok {
+				return errs.Usagef("context %q not found", name)
+			}
+			c = redact(c)
+			p, err := f.Printer()
+			if err != nil {
+				return err
+			}
+			view := struct {
+				Name    string       `json:"name"`
+				Current bool         `json:"current"`
+				Context config.Layer `json:"context"`
+			}{name, name == file.CurrentContext, c}
+			if done, err := p.Data(view); done {
+				return err
+			}
+			rows := [][]string{{"name", name}}
+			for _, kv := range layerRows(c) {
+				rows = append(rows, kv)
+			}
+			return p.Table([]string{"KEY", "VALUE"}, rows)
+		},
+	}
+}
+
+func layerRows(l config.Layer) [][]string {
+	var rows [][]string
+	add := func(k string, v *string) {
+		if v != nil {
+			rows = append(rows, []string{k, *v})
+		}
+	}
+	if len(l.Brokers) > 0 {
+		rows = append(rows, []string{"brokers", strings.Join(l.Brokers, ",")})
+	}
+	add("security-protocol", l.SecurityProtocol)
+	add("sasl-mechanism", l.SASLMechanism)
+	add("sasl-username", l.SASLUsername)
+	add("sasl-password", l.SASLPassword)
+	add("sasl-password-file", l.SASLPasswordFile)
+	add("tls-ca-file", l.TLSCAFile)
+	add("tls-cert-file", l.TLSCertFile)
+	add("tls-key-file", l.TLSKeyFile)
+	add("tls-server-name", l.TLSServerName)
+	if l.TLSInsecure != nil {
+		rows = append(rows, []string{"tls-insecure-skip-verify", fmt.Sprint(*l.TLSInsecure)})
+	}
+	add("command-config", l.CommandConfig)
+	add("kafka-version", l.KafkaVersion)
+	add("timeout", l.Timeout)
+	sort.SliceStable(rows, func(i, j int) bool { return false })
+	return rows
+}
+
+func newSet(f *cmdutil.Factory) *cobra.Command {
+	var use bool
+	cmd := &cobra.Command{
+		Use:   "set NAME [connection flags]",
+		Short: "Create or update a context from the connection flags given",
+		Long: `Create or update context NAME from the global connection flags given on this
+command line (--brokers, --security-protocol, --sasl-*, --tls-*, --command-config,
+--kafka-version, --timeout). Flags not given keep their stored values.`,
+		Example: `  kctl context set prod --brokers kafka-1:9093,kafka-2:9093 --sasl-mechanism SCRAM-SHA-512 \
+      --sasl-username ops --sasl-password-file ~/.kafka-pass --tls-ca-file ca.pem --use
+  kctl context set legacy --command-config client.properties`,
+		Args: cmdutil.ExactArgs(1, "a context name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, err := load(f)
+			if err != nil {
+				return err
+			}
+			o := f.Global.Overrides()
+			if o.PasswordOnCommandLine {
+				fmt.Fprintln(f.Streams.ErrOut, "Warning: --sasl-password puts the password in your shell history; it is stored in the config file (mode 0600)")
+			}
+			c := file.Contexts[args[0]]
+			c = config.MergeLayers(c, o.Layer)
+			file.Contexts[args[0]] = c
+			if use || file.CurrentContext == "" {
+				file.CurrentContext = args[0]
+			}
+			if err := file.Save(); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.Streams.ErrOut, "Context %q saved in %s.\n", args[0], file.Path())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&use, "use", false, "also make it the current context")
+	return cmd
+}
+
+func newDelete(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a context",
+		Args:  cmdutil.ExactArgs(1, "a context name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file, err := load(f)
+			if err != nil {
+				return err
+			}
+			if _, ok := file.Contexts[args[0]]; !ok {
+				return errs.Usagef("context %q not found", args[0])
+			}
+			delete(file.Contexts, args[0])
+			if file.CurrentContext == args[0] {
+				file.CurrentContext = ""
+			}
+			if err := file.Save(); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.Streams.ErrOut, "Context %q deleted.\n", args[0])
+			return nil
+		},
+	}
+}
+
+var _ = os.Getenv

@@ -1,0 +1,14 @@
+// Package offsets implements `kctl offsets`.
+package offsets
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+)
+
+// NewCmd returns `kctl offsets`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "offsets", Short: "Reset consumer-group offsets", Args: cmdutil.NoArgs}
+	return cmd
+}

@@ -1,0 +1,137 @@
+// Package cli wires kctl's cobra commands and maps errors to exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/broker"
+	"github.com/kctl-dev/kctl/pkg/cli/cluster"
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/cli/contextcmd"
+	"github.com/kctl-dev/kctl/pkg/cli/sandboxcmd"
+	"github.com/kctl-dev/kctl/pkg/cli/version"
+	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/output"
+)
+
+// NewRootCmd builds the command tree on a Factory.
+func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kctl",
+		Short: "Kafka operations from one command line",
+		Long: `kctl inspects Kafka clusters, topics and consumer-group lag, resets offsets,
+manages ACLs and SCRAM users, and checks connectivity and health, for people
+on call and for cron.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetIn(f.Streams.In)
+	root.SetOut(f.Streams.Out)
+	root.SetErr(f.Streams.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return errs.Usagef("%v (see %s --help)", err, cmd.CommandPath())
+	})
+	f.Global.Register(root.PersistentFlags())
+	root.CompletionOptions.DisableDefaultCmd = true
+
+	root.AddGroup(&cobra.Group{ID: "inspect", Title: "Inspect:"}, &cobra.Group{ID: "change", Title: "Change:"},
+		&cobra.Group{ID: "check", Title: "Check:"}, &cobra.Group{ID: "setup", Title: "Set up:"})
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
+	}
+	add("inspect", cluster.NewCmd(f), broker.NewCmd(f))
+	addIssueCommands(f, add)
+	add("setup", contextcmd.NewCmd(f), sandboxcmd.NewCmd(f), version.NewCmd(f), newCompletionCmd())
+	return root
+}
+
+func newCompletionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:       "completion bash|zsh|fish",
+		Short:     "Print a shell completion script",
+		Long:      "Print a shell completion script. For bash: source <(kctl completion bash)",
+		Args:      cmdutil.ExactArgs(1, "a shell: bash, zsh or fish"),
+		ValidArgs: []string{"bash", "zsh", "fish"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			switch args[0] {
+			case "bash":
+				return cmd.Root().GenBashCompletionV2(out, true)
+			case "zsh":
+				return cmd.Root().GenZshCompletion(out)
+			case "fish":
+				return cmd.Root().GenFishCompletion(out, true)
+			}
+			return errs.Usagef("unknown shell %q: use bash, zsh or fish", args[0])
+		},
+	}
+}
+
+// Main runs kctl with args and returns the exit code.
+func Main(args []string) int {
+	return Run(context.Background(), output.System(), args)
+}
+
+// Run is Main with explicit streams, for tests.
+func Run(ctx context.Context, streams *output.Streams, args []string) int {
+	f := cmdutil.New(streams)
+	defer f.Close()
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return 0
+	}
+	code := ExitCode(cmd, err)
+	var ee *errs.ExitError
+	if !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
+		fmt.Fprintf(streams.ErrOut, "Error: %s\n", err.Error())
+	}
+	return code
+}
+
+// ExitCode is the one place errors become exit codes (docs/exit-codes.md).
+func ExitCode(cmd *cobra.Command, err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *errs.ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	check := false
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[cmdutil.CheckAnnotation] != "" {
+			check = true
+		}
+	}
+	usage := errs.IsUsage(err) || isCobraUsage(err)
+	switch {
+	case check:
+		// A check that could not run is UNKNOWN, whatever the reason.
+		return errs.CheckUnknown
+	case usage:
+		return errs.ExitUsage
+	}
+	return errs.ExitFailure
+}
+
+func isCobraUsage(err error) bool {
+	m := err.Error()
+	return strings.HasPrefix(m, "unknown command") || strings.HasPrefix(m, "unknown flag") ||
+		strings.HasPrefix(m, "unknown shorthand flag") || strings.Contains(m, "required flag(s)") ||
+		strings.HasPrefix(m, "invalid argument") || strings.Contains(m, "flag needs an argument") ||
+		strings.Contains(m, "if any flags in the group")
+}

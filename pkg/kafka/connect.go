@@ -1,0 +1,290 @@
+// Package kafka is kctl's admin layer: the only code that speaks sarama. It
+// opens connections (TLS, SASL/SCRAM), negotiates versions, plans batched
+// requests and returns kctl's own value types to the layers above.
+package kafka
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/errs"
+)
+
+// Options tune a connection.
+type Options struct {
+	// Verbose receives the connection and request trace (-v). Nil: silent.
+	Verbose io.Writer
+	// ClientID is sent to brokers; defaults to "kctl".
+	ClientID string
+}
+
+// Admin is one command's connection to a cluster.
+type Admin struct {
+	settings config.Settings
+	conf     *sarama.Config
+	client   sarama.Client
+	verbose  io.Writer
+
+	mu    sync.Mutex
+	conns []*sarama.Broker // dedicated connections opened for parallel work
+}
+
+var saramaLogOnce sync.Once
+
+// Connect opens a client to the cluster and fetches metadata, within ctx.
+// On failure it probes the bootstrap addresses to say exactly what is wrong.
+func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) {
+	conf, err := SaramaConfig(s, o)
+	if err != nil {
+		return nil, err
+	}
+	a := &Admin{settings: s, conf: conf, verbose: o.Verbose}
+	if o.Verbose != nil {
+		saramaLogOnce.Do(func() {
+			sarama.Logger = log.New(o.Verbose, "[sarama] ", log.Ltime|log.Lmicroseconds)
+		})
+	}
+	a.logf("connecting to %s (%s%s)", strings.Join(s.Brokers, ","), s.SecurityProtocol, saslNote(s))
+	type result struct {
+		c   sarama.Client
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		c, err := sarama.NewClient(s.Brokers, conf)
+		ch <- result{c, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			return nil, a.diagnose(ctx, r.err)
+		}
+		a.client = r.c
+	case <-ctx.Done():
+		go func() { // the dial goroutine may still finish: close what it opens
+			if r := <-ch; r.c != nil {
+				r.c.Close()
+			}
+		}()
+		return nil, a.diagnose(ctx, ctx.Err())
+	}
+	a.logf("connected: %d brokers, controller %s", len(a.client.Brokers()), a.controllerString())
+	return a, nil
+}
+
+func saslNote(s config.Settings) string {
+	if !s.UsesSASL() {
+		return ""
+	}
+	return fmt.Sprintf(", SASL %s as %s", s.SASL.Mechanism, s.SASL.Username)
+}
+
+func (a *Admin) controllerString() string {
+	c, err := a.client.Controller()
+	if err != nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%d (%s)", c.ID(), c.Addr())
+}
+
+// Settings returns the resolved settings (password included: do not print).
+func (a *Admin) Settings() config.Settings { return a.settings }
+
+// Close closes the client and every dedicated connection.
+func (a *Admin) Close() error {
+	a.mu.Lock()
+	conns := a.conns
+	a.conns = nil
+	a.mu.Unlock()
+	for _, b := range conns {
+		_ = b.Close()
+	}
+	if a.client != nil {
+		return a.client.Close()
+	}
+	return nil
+}
+
+func (a *Admin) logf(format string, args ...any) {
+	if a.verbose != nil {
+		fmt.Fprintf(a.verbose, "[kctl] "+format+"\n", args...)
+	}
+}
+
+// SaramaConfig builds sarama's configuration from settings.
+func SaramaConfig(s config.Settings, o Options) (*sarama.Config, error) {
+	conf := sarama.NewConfig()
+	conf.ClientID = o.ClientID
+	if conf.ClientID == "" {
+		conf.ClientID = "kctl"
+	}
+	// Version is a ceiling: sarama clamps each request to what the broker
+	// advertises in ApiVersions, so the newest known version is right for
+	// every broker from 2.1 on. --kafka-version lowers the ceiling.
+	conf.Version = sarama.MaxVersion
+	if s.KafkaVersion != "" {
+		v, err := sarama.ParseKafkaVersion(s.KafkaVersion)
+		if err != nil {
+			return nil, errs.Usagef("invalid --kafka-version %q: use a release such as 2.8.0 or 3.7.0", s.KafkaVersion)
+		}
+		conf.Version = v
+	}
+	conf.ApiVersionsRequest = true
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = config.DefaultTimeout
+	}
+	conf.Net.DialTimeout = min(timeout, 10*time.Second)
+	conf.Net.ReadTimeout = timeout
+	conf.Net.WriteTimeout = timeout
+	conf.Metadata.Retry.Max = 1
+	conf.Metadata.Retry.Backoff = 200 * time.Millisecond
+	conf.Metadata.Timeout = timeout
+	conf.Metadata.RefreshFrequency = 0 // a command is short-lived; no background refresh
+	conf.Admin.Timeout = timeout
+	conf.Admin.Retry.Max = 3
+	conf.Admin.Retry.Backoff = 200 * time.Millisecond
+
+	if s.UsesTLS() {
+		tc, err := TLSConfig(s.TLS)
+		if err != nil {
+			return nil, err
+		}
+		conf.Net.TLS.Enable = true
+		conf.Net.TLS.Config = tc
+	}
+	if s.UsesSASL() {
+		conf.Net.SASL.Enable = true
+		conf.Net.SASL.Handshake = true
+		conf.Net.SASL.User = s.SASL.Username
+		conf.Net.SASL.Password = s.SASL.Password
+		switch s.SASL.Mechanism {
+		case config.MechPlain:
+			conf.Net.SASL.Mechanism = sarama.SASLTypePlaintext
+		case config.MechSHA256:
+			conf.Net.SASL.Mechanism = sarama.SASLTypeSCRAMSHA256
+			conf.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: sha256Gen} }
+		case config.MechSHA512:
+			conf.Net.SASL.Mechanism = sarama.SASLTypeSCRAMSHA512
+			conf.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: sha512Gen} }
+		default:
+			return nil, errs.Usagef("unsupported SASL mechanism %q", s.SASL.Mechanism)
+		}
+	}
+	if err := conf.Validate(); err != nil {
+		return nil, errs.Usagef("invalid connection settings: %v", err)
+	}
+	return conf, nil
+}
+
+// TLSConfig builds a TLS 1.2+ client config from PEM files.
+func TLSConfig(t config.TLS) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, errs.Usagef("cannot read TLS CA file: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, errs.Usagef("TLS CA file %s holds no PEM certificate (JKS/PKCS12 must be converted to PEM first)", t.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	if t.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, errs.Usagef("cannot load TLS client certificate %s / key %s: %v", t.CertFile, t.KeyFile, err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	if t.InsecureSkipVerify {
+		tc.InsecureSkipVerify = true
+	} else if t.SkipHostnameVerify {
+		// Verify the chain ourselves but not the name.
+		roots := tc.RootCAs
+		tc.InsecureSkipVerify = true
+		tc.VerifyConnection = func(cs tls.ConnectionState) error {
+			opts := x509.VerifyOptions{Roots: roots, Intermediates: x509.NewCertPool()}
+			for _, c := range cs.PeerCertificates[1:] {
+				opts.Intermediates.AddCert(c)
+			}
+			_, err := cs.PeerCertificates[0].Verify(opts)
+			return err
+		}
+	}
+	return tc, nil
+}
+
+// dial opens a dedicated connection to one broker, for requests that must
+// run in parallel with others to the same broker (sarama serialises requests
+// on one *Broker). It is closed by Close.
+func (a *Admin) dial(ctx context.Context, addr string, id int32) (*sarama.Broker, error) {
+	b := sarama.NewBroker(addr)
+	if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		return nil, a.classify(addr, err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.Connected()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			_ = b.Close()
+			return nil, a.classify(addr, err)
+		}
+	case <-ctx.Done():
+		go func() { <-done; _ = b.Close() }()
+		return nil, a.classify(addr, ctx.Err())
+	}
+	a.mu.Lock()
+	a.conns = append(a.conns, b)
+	a.mu.Unlock()
+	a.logf("opened connection to broker %d (%s)", id, addr)
+	return b, nil
+}
+
+// Conn opens a dedicated connection to the broker with this id.
+func (a *Admin) Conn(ctx context.Context, id int32) (*sarama.Broker, error) {
+	b, err := a.client.Broker(id)
+	if err != nil {
+		return nil, fmt.Errorf("broker %d is not in the cluster metadata: %w", id, err)
+	}
+	return a.dial(ctx, b.Addr(), id)
+}
+
+// Do runs fn, returning early with a bounded-wait error when ctx ends first.
+// sarama calls have their own socket timeouts; this makes the command's
+// deadline hold even across retries.
+func Do[T any](ctx context.Context, what string, fn func() (T, error)) (T, error) {
+	type r struct {
+		v   T
+		err error
+	}
+	ch := make(chan r, 1)
+	go func() {
+		v, err := fn()
+		ch <- r{v, err}
+	}()
+	select {
+	case res := <-ch:
+		return res.v, res.err
+	case <-ctx.Done():
+		var zero T
+		return zero, &errs.Unreachable{Msg: fmt.Sprintf("%s: no answer within the timeout (%v)", what, ctx.Err()), Err: ctx.Err()}
+	}
+}

@@ -1,0 +1,319 @@
+package kafka
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/errs"
+)
+
+// diagnose turns a failed connect into a message that names the broker and
+// the likely cause, by probing each bootstrap address step by step.
+func (a *Admin) diagnose(ctx context.Context, cause error) error {
+	// Leave a little time for the probe even when the deadline passed.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeBudget(ctx, a.settings.Timeout))
+	defer cancel()
+	type res struct {
+		addr string
+		err  error
+	}
+	ch := make(chan res, len(a.settings.Brokers))
+	for _, addr := range a.settings.Brokers {
+		go func(addr string) { ch <- res{addr, ProbeError(pctx, addr, a.settings, a.conf)} }(addr)
+	}
+	var failures []res
+	for range a.settings.Brokers {
+		r := <-ch
+		if r.err == nil {
+			// This address works: the failure is elsewhere (e.g. the
+			// advertised listeners). Report sarama's cause with context.
+			return &errs.Unreachable{Msg: fmt.Sprintf("bootstrap broker %s answers, but fetching cluster metadata failed: %v (check advertised.listeners; `kctl check connectivity` tests every broker)", r.addr, cleanSarama(cause)), Err: cause}
+		}
+		failures = append(failures, r)
+	}
+	// Prefer the most specific failure: auth and TLS beat "refused".
+	var best error
+	for _, f := range failures {
+		var ae *errs.AuthError
+		var ue *errs.UsageError
+		if errors.As(f.err, &ae) || errors.As(f.err, &ue) {
+			return f.err
+		}
+		if best == nil {
+			best = f.err
+		}
+	}
+	if len(failures) == 1 {
+		return best
+	}
+	var parts []string
+	for _, f := range failures {
+		parts = append(parts, f.err.Error())
+	}
+	return &errs.Unreachable{Msg: fmt.Sprintf("no broker answered within %v: %s", a.settings.Timeout, strings.Join(parts, "; ")), Err: best}
+}
+
+func probeBudget(ctx context.Context, total time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl); left > time.Second {
+			return left
+		}
+	}
+	if total < time.Second {
+		return total
+	}
+	return min(total, 5*time.Second)
+}
+
+// ProbeError connects to one address the way the client would, step by step
+// (DNS, TCP, TLS, ApiVersions, SASL), and returns nil or the first failure,
+// worded for a person.
+func ProbeError(ctx context.Context, addr string, s config.Settings, conf *sarama.Config) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errs.Usagef("broker address %q is not host:port", addr)
+	}
+	if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: host name %s does not resolve (%v)", addr, host, shortNetErr(err)), Err: err}
+	}
+	d := net.Dialer{}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: %s", addr, tcpCause(err)), Err: err}
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	var rw net.Conn = conn
+	if s.UsesTLS() {
+		tc := conf.Net.TLS.Config.Clone()
+		if tc.ServerName == "" {
+			tc.ServerName = host
+		}
+		tconn := tls.Client(conn, tc)
+		if err := tconn.HandshakeContext(ctx); err != nil {
+			return tlsError(addr, host, s, err)
+		}
+		rw = tconn
+	}
+	// One ApiVersions v0 request: every Kafka listener answers it, even
+	// before SASL, so it tells "speaks Kafka" from "speaks something else".
+	if err := apiVersionsRoundTrip(rw); err != nil {
+		return classifyFirstRead(addr, s, err)
+	}
+	if s.UsesSASL() {
+		b := sarama.NewBroker(addr)
+		if err := b.Open(conf); err != nil {
+			return a0(addr, s, err)
+		}
+		defer b.Close()
+		if _, err := b.Connected(); err != nil {
+			return a0(addr, s, err)
+		}
+		// Open succeeded only if authentication did.
+		if _, err := b.ApiVersions(&sarama.ApiVersionsRequest{}); err != nil {
+			return a0(addr, s, err)
+		}
+	}
+	return nil
+}
+
+func a0(addr string, s config.Settings, err error) error { return classify(addr, s, err) }
+
+// ApiVersionsV0 is a hand-encoded ApiVersions v0 request (correlation id 1,
+// client id "kctl"): the one request every Kafka version answers.
+var apiVersionsV0 = []byte{0, 0, 0, 14, 0, 18, 0, 0, 0, 0, 0, 1, 0, 4, 'k', 'c', 't', 'l'}
+
+func apiVersionsRoundTrip(c net.Conn) error {
+	if _, err := c.Write(apiVersionsV0); err != nil {
+		return err
+	}
+	hdr := make([]byte, 8)
+	if _, err := io.ReadFull(c, hdr); err != nil {
+		return err
+	}
+	if hdr[0] == 0x15 && hdr[1] == 0x03 { // a TLS alert record
+		return errTLSListener
+	}
+	size := int(hdr[0])<<24 | int(hdr[1])<<16 | int(hdr[2])<<8 | int(hdr[3])
+	if size < 4 || size > 1<<20 || hdr[4] != 0 || hdr[5] != 0 || hdr[6] != 0 || hdr[7] != 1 {
+		return errNotKafka
+	}
+	_, err := io.CopyN(io.Discard, c, int64(size-4))
+	return err
+}
+
+var (
+	errTLSListener = errors.New("the listener answered with TLS")
+	errNotKafka    = errors.New("the listener does not speak the Kafka protocol")
+)
+
+func classifyFirstRead(addr string, s config.Settings, err error) error {
+	switch {
+	case errors.Is(err, errTLSListener):
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: the listener expects TLS but the client speaks plaintext (set security.protocol to SSL or SASL_SSL, or use the plaintext port)", addr), Err: err}
+	case errors.Is(err, errNotKafka):
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: the port answers, but not with the Kafka protocol (is it the right port?)", addr), Err: err}
+	case isTimeout(err):
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: connected, but the broker did not answer within %v (overloaded broker, or a TLS listener while security.protocol is %s?)", addr, s.Timeout, s.SecurityProtocol), Err: err}
+	case isCertRequired(err):
+		return &errs.AuthError{Broker: addr, Msg: "TLS handshake failed: the broker requires a client certificate (set --tls-cert-file and --tls-key-file, or ssl.keystore.location)", Err: err}
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+		if s.UsesTLS() {
+			return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: the broker closed the connection after the TLS handshake (client certificate rejected?)", addr), Err: err}
+		}
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: the broker closed the connection at once (a TLS listener while security.protocol is %s?)", addr, s.SecurityProtocol), Err: err}
+	}
+	return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: %v", addr, err), Err: err}
+}
+
+func isCertRequired(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "certificate required") || strings.Contains(err.Error(), "bad certificate"))
+}
+
+func tlsError(addr, host string, s config.Settings, err error) error {
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var rec tls.RecordHeaderError
+	var ve *tls.CertificateVerificationError
+	msg := ""
+	switch {
+	case errors.As(err, &he):
+		msg = fmt.Sprintf("TLS handshake failed: the certificate is not valid for %s (it names %s); use --tls-server-name or connect with a name the certificate lists", host, certNames(he.Certificate))
+	case errors.As(err, &ua):
+		msg = "TLS handshake failed: the certificate is signed by an unknown authority (set --tls-ca-file / ssl.truststore.location to the CA that signed the broker certificates)"
+	case errors.As(err, &ci) && ci.Reason == x509.Expired:
+		msg = fmt.Sprintf("TLS handshake failed: the broker certificate is expired or not yet valid (%s)", ci.Detail)
+	case errors.As(err, &rec):
+		msg = fmt.Sprintf("TLS handshake failed: the listener does not speak TLS (is security.protocol %s right?)", s.SecurityProtocol)
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+		msg = fmt.Sprintf("TLS handshake failed: the listener does not speak TLS (is security.protocol %s right?)", s.SecurityProtocol)
+	case isTimeout(err):
+		msg = "TLS handshake failed: no answer within the timeout (is the port a TLS listener?)"
+	case isCertRequired(err):
+		msg = "TLS handshake failed: the broker requires a client certificate (set --tls-cert-file and --tls-key-file, or ssl.keystore.location)"
+	case errors.As(err, &ve):
+		msg = fmt.Sprintf("TLS handshake failed: %v", ve.Err)
+	default:
+		msg = fmt.Sprintf("TLS handshake failed: %v", err)
+	}
+	if isCertRequired(err) || errors.As(err, &ua) || errors.As(err, &he) {
+		return &errs.AuthError{Broker: addr, Msg: msg, Err: err}
+	}
+	return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: %s", addr, msg), Err: err}
+}
+
+func certNames(c *x509.Certificate) string {
+	if c == nil {
+		return "no names"
+	}
+	var names []string
+	names = append(names, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && c.Subject.CommonName != "" {
+		names = append(names, "CN="+c.Subject.CommonName)
+	}
+	if len(names) == 0 {
+		return "no names"
+	}
+	return strings.Join(names, ", ")
+}
+
+func tcpCause(err error) string {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused (nothing listens on that port: is the broker up and the port right?)"
+	case isTimeout(err):
+		return "TCP connect timed out (a firewall dropping packets, or a wrong address?)"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no route to host"
+	}
+	return shortNetErr(err)
+}
+
+func shortNetErr(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		if de.IsNotFound {
+			return "no such host"
+		}
+		return de.Err
+	}
+	return err.Error()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// classify words an error from a sarama call on one broker.
+func (a *Admin) classify(addr string, err error) error { return classify(addr, a.settings, err) }
+
+func classify(addr string, s config.Settings, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *errs.AuthError
+	var un *errs.Unreachable
+	if errors.As(err, &ae) || errors.As(err, &un) {
+		return err
+	}
+	switch {
+	case errors.Is(err, sarama.ErrSASLAuthenticationFailed) || strings.Contains(err.Error(), "SASL Authentication failed") || strings.Contains(err.Error(), "Authentication failed"):
+		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL %s authentication failed for user %s: wrong password or unknown user", s.SASL.Mechanism, s.SASL.Username), Err: err}
+	case errors.Is(err, sarama.ErrUnsupportedSASLMechanism):
+		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL mechanism %s is not enabled on this listener (check sasl.enabled.mechanisms)", s.SASL.Mechanism), Err: err}
+	case errors.Is(err, sarama.ErrIllegalSASLState):
+		return &errs.AuthError{Broker: addr, Msg: "the listener does not accept SASL (a PLAINTEXT or SSL listener while security.protocol is " + s.SecurityProtocol + "?)", Err: err}
+	case errors.Is(err, sarama.ErrTopicAuthorizationFailed), errors.Is(err, sarama.ErrGroupAuthorizationFailed), errors.Is(err, sarama.ErrClusterAuthorizationFailed):
+		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("not authorized: %v (check the ACLs for %s)", err, principal(s)), Err: err}
+	case isTimeout(err):
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: no answer within %v", addr, s.Timeout), Err: err}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: %s", addr, tcpCause(err)), Err: err}
+	}
+	var tlsRec tls.RecordHeaderError
+	if errors.As(err, &tlsRec) {
+		return tlsError(addr, "", s, err)
+	}
+	return fmt.Errorf("broker %s: %s", addr, cleanSarama(err))
+}
+
+func principal(s config.Settings) string {
+	if s.UsesSASL() {
+		return "User:" + s.SASL.Username
+	}
+	return "the client's principal"
+}
+
+// cleanSarama strips sarama's unhelpful prefixes.
+func cleanSarama(err error) string {
+	if err == nil {
+		return ""
+	}
+	m := err.Error()
+	m = strings.TrimPrefix(m, "kafka: ")
+	m = strings.TrimPrefix(m, "kafka server: ")
+	return m
+}

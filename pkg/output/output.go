@@ -1,0 +1,195 @@
+// Package output prints kctl's views: tables for people, JSON and YAML for
+// scripts. Every view is one row type with json/yaml tags; the table is built
+// from the same rows, so the formats never disagree.
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"gopkg.in/yaml.v3"
+
+	"github.com/kctl-dev/kctl/pkg/errs"
+)
+
+// Format is an output format.
+type Format string
+
+const (
+	Table Format = "table"
+	JSON  Format = "json"
+	YAML  Format = "yaml"
+)
+
+// ParseFormat validates the -o flag.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(s) {
+	case "", "table", "wide":
+		return Table, nil
+	case "json":
+		return JSON, nil
+	case "yaml", "yml":
+		return YAML, nil
+	}
+	return "", errs.Usagef("unknown output format %q: use table, json or yaml", s)
+}
+
+// Streams are the command's standard streams.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// System returns the process's streams.
+func System() *Streams { return &Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr} }
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// Printer writes one view in the chosen format.
+type Printer struct {
+	Out       io.Writer
+	Format    Format
+	NoHeaders bool
+	// TTY draws box tables; off (piped output) prints plain aligned columns
+	// so awk, cut and grep work.
+	TTY bool
+}
+
+// NewPrinter builds a printer for out.
+func NewPrinter(out io.Writer, f Format, noHeaders bool) *Printer {
+	return &Printer{Out: out, Format: f, NoHeaders: noHeaders, TTY: IsTerminal(out)}
+}
+
+// Structured reports whether the printer writes JSON or YAML.
+func (p *Printer) Structured() bool { return p.Format == JSON || p.Format == YAML }
+
+// Data writes v as JSON or YAML. With the table format it does nothing and
+// returns false, so callers can fall through to their table.
+func (p *Printer) Data(v any) (bool, error) {
+	switch p.Format {
+	case JSON:
+		enc := json.NewEncoder(p.Out)
+		enc.SetIndent("", "  ")
+		return true, enc.Encode(v)
+	case YAML:
+		// Round-trip through JSON so YAML keys are the JSON field names
+		// (one set of tags, one public interface).
+		b, err := json.Marshal(v)
+		if err != nil {
+			return true, err
+		}
+		var generic any
+		if err := yaml.Unmarshal(b, &generic); err != nil {
+			return true, err
+		}
+		enc := yaml.NewEncoder(p.Out)
+		enc.SetIndent(2)
+		defer enc.Close()
+		return true, enc.Encode(generic)
+	}
+	return false, nil
+}
+
+// Print writes v as JSON/YAML, or the table from headers and rows.
+func (p *Printer) Print(v any, headers []string, rows [][]string) error {
+	if done, err := p.Data(v); done {
+		return err
+	}
+	return p.Table(headers, rows)
+}
+
+// Table writes a table. Headers are printed as given (Kafka style:
+// upper case, hyphenated).
+func (p *Printer) Table(headers []string, rows [][]string) error {
+	if !p.TTY {
+		return plainTable(p.Out, headers, rows, p.NoHeaders)
+	}
+	t := tablewriter.NewTable(p.Out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	if !p.NoHeaders {
+		h := make([]any, len(headers))
+		for i, s := range headers {
+			h[i] = s
+		}
+		t.Header(h...)
+	}
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// plainTable prints space-aligned columns without any drawing, the way
+// Kafka's own scripts print, with tablewriter's column-width logic.
+func plainTable(w io.Writer, headers []string, rows [][]string, noHeaders bool) error {
+	var buf strings.Builder
+	t := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleNone),
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off, ShowHeader: tw.Off, ShowFooter: tw.Off},
+				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.Off, ShowFooterLine: tw.Off},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
+	)
+	if !noHeaders {
+		h := make([]any, len(headers))
+		for i, s := range headers {
+			h[i] = s
+		}
+		t.Header(h...)
+	}
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	// Trailing padding would make `awk '$NF == ...'` and diffs fragile.
+	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	if len(rows) == 0 && noHeaders {
+		return nil
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n")+"\n")
+	return err
+}
+
+// Dash renders an optional number the way Kafka's tools do: "-" when absent.
+func Dash[T any](v *T) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprint(*v)
+}
