@@ -235,6 +235,9 @@ func toSettings(l Layer) (Settings, error) {
 		if s.SASL.Username == "" {
 			return s, errs.Usagef("security protocol %s needs a SASL user name (--sasl-username, KCTL_SASL_USERNAME, a context or sasl.jaas.config)", proto)
 		}
+		if s.SASL.Password == "" {
+			return s, errs.Usagef("security protocol %s needs a SASL password for user %s (KCTL_SASL_PASSWORD, --sasl-password-file, a context or sasl.jaas.config)", proto, s.SASL.Username)
+		}
 	}
 	if (s.TLS.CertFile == "") != (s.TLS.KeyFile == "") {
 		return s, errs.Usagef("a TLS client certificate needs both --tls-cert-file and --tls-key-file")

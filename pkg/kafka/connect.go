@@ -41,22 +41,31 @@ type Admin struct {
 	conns []*sarama.Broker // dedicated connections opened for parallel work
 }
 
-var saramaLogOnce sync.Once
-
-// Connect opens a client to the cluster and fetches metadata, within ctx.
-// On failure it probes the bootstrap addresses to say exactly what is wrong.
+// Connect opens a client to the cluster and fetches metadata, within ctx
+// (or s.Timeout when ctx has no deadline). On failure it probes the
+// bootstrap addresses to say exactly what is wrong; part of the budget is
+// kept for that probe, so a failed Connect still returns by the deadline.
 func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) {
 	conf, err := SaramaConfig(s, o)
 	if err != nil {
 		return nil, err
 	}
+	if s.Timeout <= 0 {
+		s.Timeout = config.DefaultTimeout
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
+	}
 	a := &Admin{settings: s, conf: conf, verbose: o.Verbose}
 	if o.Verbose != nil {
-		saramaLogOnce.Do(func() {
-			sarama.Logger = log.New(o.Verbose, "[sarama] ", log.Ltime|log.Lmicroseconds)
-		})
+		a.verbose = trace.attach(o.Verbose)
 	}
 	a.logf("connecting to %s (%s%s)", strings.Join(s.Brokers, ","), s.SecurityProtocol, saslNote(s))
+	dl, _ := ctx.Deadline()
+	sctx, scancel := context.WithDeadline(ctx, dl.Add(-diagnoseReserve(time.Until(dl))))
+	defer scancel()
 	type result struct {
 		c   sarama.Client
 		err error
@@ -69,19 +78,29 @@ func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) 
 	select {
 	case r := <-ch:
 		if r.err != nil {
-			return nil, a.diagnose(ctx, r.err)
+			err := a.diagnose(ctx, r.err)
+			a.detach()
+			return nil, err
 		}
 		a.client = r.c
-	case <-ctx.Done():
+	case <-sctx.Done():
 		go func() { // the dial goroutine may still finish: close what it opens
 			if r := <-ch; r.c != nil {
 				r.c.Close()
 			}
 		}()
-		return nil, a.diagnose(ctx, ctx.Err())
+		err := a.diagnose(ctx, sctx.Err())
+		a.detach()
+		return nil, err
 	}
 	a.logf("connected: %d brokers, controller %s", len(a.client.Brokers()), a.controllerString())
 	return a, nil
+}
+
+// diagnoseReserve is the part of the remaining budget kept for diagnosing a
+// failed connection: enough for a TCP+TLS+ApiVersions probe, bounded.
+func diagnoseReserve(left time.Duration) time.Duration {
+	return min(max(left/4, 100*time.Millisecond), 2*time.Second)
 }
 
 func saslNote(s config.Settings) string {
@@ -111,16 +130,80 @@ func (a *Admin) Close() error {
 	for _, b := range conns {
 		_ = b.Close()
 	}
+	var err error
 	if a.client != nil {
-		return a.client.Close()
+		err = a.client.Close()
 	}
-	return nil
+	a.detach()
+	return err
 }
 
 func (a *Admin) logf(format string, args ...any) {
 	if a.verbose != nil {
 		fmt.Fprintf(a.verbose, "[kctl] "+format+"\n", args...)
 	}
+}
+
+// detach stops sending sarama's log to this command's trace.
+func (a *Admin) detach() {
+	if a.verbose != nil {
+		trace.detach(a.verbose)
+	}
+}
+
+// trace routes sarama's global logger to the trace writer of the command
+// that asked for -v (one per process in the CLI; tests run many commands in
+// one process, so the writer is swapped under a lock rather than fixed once).
+var trace = &traceRouter{}
+
+func init() {
+	sarama.Logger = log.New(trace, "[sarama] ", log.Ltime|log.Lmicroseconds)
+}
+
+type traceRouter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// lockedWriter serialises the command's own trace lines with sarama's.
+type lockedWriter struct {
+	r *traceRouter
+	w io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.r.mu.Lock()
+	defer l.r.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (t *traceRouter) attach(w io.Writer) io.Writer {
+	lw := &lockedWriter{r: t, w: w}
+	t.mu.Lock()
+	t.w = lw.w
+	t.mu.Unlock()
+	return lw
+}
+
+func (t *traceRouter) detach(w io.Writer) {
+	lw, ok := w.(*lockedWriter)
+	if !ok {
+		return
+	}
+	t.mu.Lock()
+	if t.w == lw.w {
+		t.w = nil
+	}
+	t.mu.Unlock()
+}
+
+func (t *traceRouter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.w == nil {
+		return len(p), nil
+	}
+	return t.w.Write(p)
 }
 
 // SaramaConfig builds sarama's configuration from settings.

@@ -4,14 +4,15 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/IBM/sarama"
 
@@ -22,16 +23,18 @@ import (
 // diagnose turns a failed connect into a message that names the broker and
 // the likely cause, by probing each bootstrap address step by step.
 func (a *Admin) diagnose(ctx context.Context, cause error) error {
-	// Leave a little time for the probe even when the deadline passed.
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeBudget(ctx, a.settings.Timeout))
-	defer cancel()
+	if ctx.Err() != nil {
+		// No budget left to probe with (or the user interrupted).
+		return &errs.Unreachable{Msg: fmt.Sprintf("no broker answered within %v: %s (%s)", a.settings.Timeout, strings.Join(a.settings.Brokers, ", "), cleanSarama(cause)), Err: cause}
+	}
 	type res struct {
+		i    int
 		addr string
 		err  error
 	}
 	ch := make(chan res, len(a.settings.Brokers))
-	for _, addr := range a.settings.Brokers {
-		go func(addr string) { ch <- res{addr, ProbeError(pctx, addr, a.settings, a.conf)} }(addr)
+	for i, addr := range a.settings.Brokers {
+		go func() { ch <- res{i, addr, ProbeError(ctx, addr, a.settings, a.conf)} }()
 	}
 	var failures []res
 	for range a.settings.Brokers {
@@ -39,11 +42,13 @@ func (a *Admin) diagnose(ctx context.Context, cause error) error {
 		if r.err == nil {
 			// This address works: the failure is elsewhere (e.g. the
 			// advertised listeners). Report sarama's cause with context.
-			return &errs.Unreachable{Msg: fmt.Sprintf("bootstrap broker %s answers, but fetching cluster metadata failed: %v (check advertised.listeners; `kctl check connectivity` tests every broker)", r.addr, cleanSarama(cause)), Err: cause}
+			return &errs.Unreachable{Msg: fmt.Sprintf("bootstrap broker %s answers, but fetching cluster metadata failed: %s (check advertised.listeners; `kctl check connectivity` tests every broker)", r.addr, cleanSarama(cause)), Err: cause}
 		}
 		failures = append(failures, r)
 	}
 	// Prefer the most specific failure: auth and TLS beat "refused".
+	// In the order the user gave them.
+	sort.Slice(failures, func(i, j int) bool { return failures[i].i < failures[j].i })
 	var best error
 	for _, f := range failures {
 		var ae *errs.AuthError
@@ -62,19 +67,7 @@ func (a *Admin) diagnose(ctx context.Context, cause error) error {
 	for _, f := range failures {
 		parts = append(parts, f.err.Error())
 	}
-	return &errs.Unreachable{Msg: fmt.Sprintf("no broker answered within %v: %s", a.settings.Timeout, strings.Join(parts, "; ")), Err: best}
-}
-
-func probeBudget(ctx context.Context, total time.Duration) time.Duration {
-	if dl, ok := ctx.Deadline(); ok {
-		if left := time.Until(dl); left > time.Second {
-			return left
-		}
-	}
-	if total < time.Second {
-		return total
-	}
-	return min(total, 5*time.Second)
+	return &errs.Unreachable{Msg: fmt.Sprintf("no bootstrap broker answered: %s", strings.Join(parts, "; ")), Err: best}
 }
 
 // ProbeError connects to one address the way the client would, step by step
@@ -115,23 +108,119 @@ func ProbeError(ctx context.Context, addr string, s config.Settings, conf *saram
 		return classifyFirstRead(addr, s, err)
 	}
 	if s.UsesSASL() {
-		b := sarama.NewBroker(addr)
-		if err := b.Open(conf); err != nil {
-			return a0(addr, s, err)
-		}
-		defer b.Close()
-		if _, err := b.Connected(); err != nil {
-			return a0(addr, s, err)
-		}
-		// Open succeeded only if authentication did.
-		if _, err := b.ApiVersions(&sarama.ApiVersionsRequest{}); err != nil {
-			return a0(addr, s, err)
-		}
+		return saslProbe(ctx, addr, rw, s, conf)
 	}
 	return nil
 }
 
-func a0(addr string, s config.Settings, err error) error { return classify(addr, s, err) }
+// saslProbe tells "this listener does not do SASL (or not this mechanism)"
+// from "the credentials are wrong": it sends the SaslHandshake by hand on the
+// probe connection, then authenticates with sarama on a fresh one. Brokers
+// (kfake, and Kafka before SaslAuthenticate) may answer bad credentials by
+// closing the connection, so a close after an accepted handshake means the
+// credentials were refused.
+func saslProbe(ctx context.Context, addr string, rw net.Conn, s config.Settings, conf *sarama.Config) error {
+	code, mechs, err := saslHandshakeRoundTrip(rw, s.SASL.Mechanism)
+	switch {
+	case err != nil && isTimeout(err):
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: no answer to the SASL handshake within %v", addr, s.Timeout), Err: err}
+	case err != nil, code == errIllegalSASLState:
+		if err == nil {
+			err = sarama.ErrIllegalSASLState
+		}
+		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("the listener does not accept SASL (a %s listener while security.protocol is %s?)", nonSASL(s), s.SecurityProtocol), Err: err}
+	case code == errUnsupportedSASLMechanism:
+		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL mechanism %s is not enabled on this listener (it offers %s)", s.SASL.Mechanism, strings.Join(mechs, ", ")), Err: sarama.ErrUnsupportedSASLMechanism}
+	case code != 0:
+		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL handshake failed: %v", sarama.KError(code)), Err: sarama.KError(code)}
+	}
+	b := sarama.NewBroker(addr)
+	defer func() { _ = b.Close() }()
+	done := make(chan error, 1)
+	go func() {
+		if err := b.Open(conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+			done <- err
+			return
+		}
+		_, err := b.Connected()
+		done <- err
+	}()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: no answer to SASL authentication within %v", addr, s.Timeout), Err: ctx.Err()}
+	}
+	if err == nil {
+		return nil
+	}
+	if isConnClosed(err) {
+		return saslRejected(addr, s, err)
+	}
+	return classify(addr, s, err)
+}
+
+func nonSASL(s config.Settings) string {
+	if s.UsesTLS() {
+		return config.SSL
+	}
+	return config.Plaintext
+}
+
+func saslRejected(addr string, s config.Settings, err error) error {
+	return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL %s authentication failed for user %s: wrong password or unknown user", s.SASL.Mechanism, s.SASL.Username), Err: err}
+}
+
+func isConnClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+const (
+	errUnsupportedSASLMechanism = 33
+	errIllegalSASLState         = 34
+)
+
+// saslHandshakeRoundTrip sends SaslHandshake v1 (correlation id 2) and
+// returns the error code and the mechanisms the broker offers.
+func saslHandshakeRoundTrip(c net.Conn, mech string) (int16, []string, error) {
+	body := []byte{0, 17, 0, 1, 0, 0, 0, 2, 0, 4, 'k', 'c', 't', 'l'}
+	body = binary.BigEndian.AppendUint16(body, uint16(len(mech)))
+	body = append(body, mech...)
+	req := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
+	if _, err := c.Write(append(req, body...)); err != nil {
+		return 0, nil, err
+	}
+	hdr := make([]byte, 4)
+	if _, err := io.ReadFull(c, hdr); err != nil {
+		return 0, nil, err
+	}
+	size := binary.BigEndian.Uint32(hdr)
+	if size < 6 || size > 1<<16 {
+		return 0, nil, errNotKafka
+	}
+	resp := make([]byte, size)
+	if _, err := io.ReadFull(c, resp); err != nil {
+		return 0, nil, err
+	}
+	if binary.BigEndian.Uint32(resp) != 2 {
+		return 0, nil, errNotKafka
+	}
+	code := int16(binary.BigEndian.Uint16(resp[4:]))
+	var mechs []string
+	rest := resp[6:]
+	if len(rest) >= 4 {
+		n := int(binary.BigEndian.Uint32(rest))
+		rest = rest[4:]
+		for i := 0; i < n && len(rest) >= 2; i++ {
+			l := int(binary.BigEndian.Uint16(rest))
+			if len(rest) < 2+l {
+				break
+			}
+			mechs = append(mechs, string(rest[2:2+l]))
+			rest = rest[2+l:]
+		}
+	}
+	return code, mechs, nil
+}
 
 // ApiVersionsV0 is a hand-encoded ApiVersions v0 request (correlation id 1,
 // client id "kctl"): the one request every Kafka version answers.
@@ -203,7 +292,7 @@ func tlsError(addr, host string, s config.Settings, err error) error {
 	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
 		msg = fmt.Sprintf("TLS handshake failed: the listener does not speak TLS (is security.protocol %s right?)", s.SecurityProtocol)
 	case isTimeout(err):
-		msg = "TLS handshake failed: no answer within the timeout (is the port a TLS listener?)"
+		msg = fmt.Sprintf("TLS handshake failed: no answer within %v (a PLAINTEXT listener, which waits silently, while security.protocol is %s?)", s.Timeout, s.SecurityProtocol)
 	case isCertRequired(err):
 		msg = "TLS handshake failed: the broker requires a client certificate (set --tls-cert-file and --tls-key-file, or ssl.keystore.location)"
 	case errors.As(err, &ve):

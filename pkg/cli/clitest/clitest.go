@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kctl-dev/kctl/pkg/cli"
@@ -20,14 +21,70 @@ type Result struct {
 	Code           int
 }
 
-// Run runs `kctl args...` with an isolated config file (KCTL_CONFIG in the
-// test's temp dir unless the test set it) and stdin from stdin.
+// Run runs `kctl args...` with stdin from stdin. Unless the test set
+// KCTL_CONFIG or passes --config, the run uses a config file of its own in
+// the test's temp dir (the same file for every Run of one test, so
+// `context set` then `context use` work). It sets no environment variable,
+// so tests that use it may call t.Parallel.
 func Run(t testing.TB, stdin string, args ...string) Result {
 	t.Helper()
-	if os.Getenv("KCTL_CONFIG") == "" {
-		t.Setenv("KCTL_CONFIG", filepath.Join(t.TempDir(), "config.yaml"))
+	return RunContext(context.Background(), t, stdin, args...)
+}
+
+// RunContext is Run with a context (e.g. one a test cancels).
+func RunContext(ctx context.Context, t testing.TB, stdin string, args ...string) Result {
+	t.Helper()
+	if os.Getenv("KCTL_CONFIG") == "" && !hasConfigFlag(args) {
+		args = append([]string{"--config", ConfigPath(t)}, args...)
 	}
-	var out, errOut bytes.Buffer
-	code := cli.Run(context.Background(), &output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, args)
+	var out, errOut syncBuffer
+	code := cli.Run(ctx, &output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, args)
 	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
+}
+
+var configs sync.Map // testing.TB -> config path
+
+// ConfigPath is the config file Run uses for t when neither KCTL_CONFIG nor
+// --config is given.
+func ConfigPath(t testing.TB) string {
+	if p, ok := configs.Load(t); ok {
+		return p.(string)
+	}
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if prev, loaded := configs.LoadOrStore(t, p); loaded {
+		return prev.(string)
+	}
+	t.Cleanup(func() { configs.Delete(t) })
+	return p
+}
+
+func hasConfigFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--config" || strings.HasPrefix(a, "--config=") {
+			return true
+		}
+	}
+	return false
+}
+
+// syncBuffer is a bytes.Buffer safe for the writes of background goroutines
+// (the -v trace) next to the command's own.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
