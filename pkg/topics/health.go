@@ -1,0 +1,142 @@
+// Package topics is kctl's pure topic logic: partition health with the
+// exact meaning Kafka's kafka-topics.sh gives its filters, the filters
+// themselves, topic name selection and the durability audit. It imports
+// neither sarama nor cobra.
+//
+// Inputs are plain fields, not the admin layer's types, so callers holding
+// a kafka.PartitionInfo pass p.Leader, p.Replicas, p.ISR:
+//
+//	h := topics.Classify(p.Leader, p.Replicas, p.ISR, minISR, live)
+//
+// Partition mirrors kafka.PartitionInfo for the functions that take whole
+// partitions (the audit); its fields carry the same names and meaning.
+package topics
+
+// NoLeader is Kafka's leader id for a partition without a leader.
+const NoLeader int32 = -1
+
+// Partition is one partition's replica state (mirrors kafka.PartitionInfo).
+type Partition struct {
+	Partition       int32
+	Leader          int32 // NoLeader (-1): none
+	Replicas        []int32
+	ISR             []int32
+	OfflineReplicas []int32
+}
+
+// Health is what Kafka's filters say about one partition.
+type Health struct {
+	// UnderReplicated: the ISR is smaller than the replica set
+	// (--under-replicated-partitions).
+	UnderReplicated bool
+	// UnderMinISR: no leader, or the ISR is smaller than the topic's
+	// effective min.insync.replicas: acks=all writes fail
+	// (--under-min-isr-partitions).
+	UnderMinISR bool
+	// AtMinISR: the ISR equals min.insync.replicas: one more replica
+	// lost and acks=all writes fail (--at-min-isr-partitions).
+	AtMinISR bool
+	// Unavailable: no leader, or the leader is not a live broker
+	// (--unavailable-partitions).
+	Unavailable bool
+	// LeaderNotPreferred: the leader is not the first replica (the
+	// preferred leader), e.g. after a broker restart without a
+	// preferred-leader election (--leader-not-preferred).
+	LeaderNotPreferred bool
+}
+
+// Any reports whether any condition holds.
+func (h Health) Any() bool {
+	return h.UnderReplicated || h.UnderMinISR || h.AtMinISR || h.Unavailable || h.LeaderNotPreferred
+}
+
+// Classify judges one partition. minISR is the topic's effective
+// min.insync.replicas; 0 or less means unknown, and then only the
+// leaderless case counts as under min ISR and nothing as at min ISR.
+// live holds the ids of the brokers in the cluster metadata.
+func Classify(leader int32, replicas, isr []int32, minISR int, live map[int32]bool) Health {
+	hasLeader := leader >= 0 // Kafka sends -1; any negative id is no broker
+	h := Health{
+		UnderReplicated: len(isr) < len(replicas),
+		Unavailable:     !hasLeader || !live[leader],
+	}
+	h.UnderMinISR = !hasLeader || (minISR > 0 && len(isr) < minISR)
+	h.AtMinISR = minISR > 0 && len(isr) == minISR
+	h.LeaderNotPreferred = len(replicas) > 0 && leader != replicas[0]
+	return h
+}
+
+// ClassifyPartition is Classify on a Partition.
+func ClassifyPartition(p Partition, minISR int, live map[int32]bool) Health {
+	return Classify(p.Leader, p.Replicas, p.ISR, minISR, live)
+}
+
+// Filter selects partitions by health. A partition passes when it matches
+// any of the set conditions (kafka-topics.sh prints a partition when any
+// requested report applies); an empty Filter passes everything.
+type Filter struct {
+	UnderReplicated    bool
+	UnderMinISR        bool
+	AtMinISR           bool
+	Unavailable        bool
+	LeaderNotPreferred bool
+}
+
+// Active reports whether any condition is set.
+func (f Filter) Active() bool {
+	return f.UnderReplicated || f.UnderMinISR || f.AtMinISR || f.Unavailable || f.LeaderNotPreferred
+}
+
+// NeedsMinISR reports whether the filter depends on min.insync.replicas.
+func (f Filter) NeedsMinISR() bool { return f.UnderMinISR || f.AtMinISR }
+
+// Match reports whether a partition with health h passes.
+func (f Filter) Match(h Health) bool {
+	if !f.Active() {
+		return true
+	}
+	return (f.UnderReplicated && h.UnderReplicated) ||
+		(f.UnderMinISR && h.UnderMinISR) ||
+		(f.AtMinISR && h.AtMinISR) ||
+		(f.Unavailable && h.Unavailable) ||
+		(f.LeaderNotPreferred && h.LeaderNotPreferred)
+}
+
+// Counts tallies partition health, e.g. for `topic list` or a health check.
+type Counts struct {
+	Partitions         int
+	UnderReplicated    int
+	UnderMinISR        int
+	AtMinISR           int
+	Unavailable        int
+	LeaderNotPreferred int
+}
+
+// Add counts one partition.
+func (c *Counts) Add(h Health) {
+	c.Partitions++
+	if h.UnderReplicated {
+		c.UnderReplicated++
+	}
+	if h.UnderMinISR {
+		c.UnderMinISR++
+	}
+	if h.AtMinISR {
+		c.AtMinISR++
+	}
+	if h.Unavailable {
+		c.Unavailable++
+	}
+	if h.LeaderNotPreferred {
+		c.LeaderNotPreferred++
+	}
+}
+
+// LiveSet builds the live-broker set Classify takes from broker ids.
+func LiveSet(ids []int32) map[int32]bool {
+	m := make(map[int32]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}

@@ -1,0 +1,114 @@
+package topics
+
+import "testing"
+
+func TestClassify(t *testing.T) {
+	live := LiveSet([]int32{1, 2, 3})
+	cases := []struct {
+		name     string
+		leader   int32
+		replicas []int32
+		isr      []int32
+		minISR   int
+		want     Health
+	}{
+		{"healthy", 1, []int32{1, 2, 3}, []int32{1, 2, 3}, 2, Health{}},
+		{"one replica out", 1, []int32{1, 2, 3}, []int32{1, 2}, 2, Health{UnderReplicated: true, AtMinISR: true}},
+		{"below min isr", 1, []int32{1, 2, 3}, []int32{1}, 2, Health{UnderReplicated: true, UnderMinISR: true}},
+		{"no leader", -1, []int32{1, 2, 3}, []int32{1, 2, 3}, 2, Health{UnderMinISR: true, Unavailable: true, LeaderNotPreferred: true}},
+		{"no leader, empty isr", -1, []int32{1, 2, 3}, nil, 2, Health{UnderReplicated: true, UnderMinISR: true, Unavailable: true, LeaderNotPreferred: true}},
+		{"dead leader", 9, []int32{9, 2, 3}, []int32{9, 2, 3}, 2, Health{Unavailable: true}},
+		{"not preferred", 2, []int32{1, 2, 3}, []int32{1, 2, 3}, 2, Health{LeaderNotPreferred: true}},
+		{"rf1 at min isr 1", 1, []int32{1}, []int32{1}, 1, Health{AtMinISR: true}},
+		{"min isr above rf", 1, []int32{1, 2}, []int32{1, 2}, 3, Health{UnderMinISR: true}},
+		{"min isr unknown", 1, []int32{1, 2, 3}, []int32{1}, 0, Health{UnderReplicated: true}},
+		{"min isr unknown, no leader", -1, []int32{1}, nil, 0, Health{UnderReplicated: true, UnderMinISR: true, Unavailable: true, LeaderNotPreferred: true}},
+		{"no replicas", 1, nil, nil, 1, Health{UnderMinISR: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Classify(c.leader, c.replicas, c.isr, c.minISR, live); got != c.want {
+				t.Errorf("Classify = %+v, want %+v", got, c.want)
+			}
+			p := Partition{Leader: c.leader, Replicas: c.replicas, ISR: c.isr}
+			if got := ClassifyPartition(p, c.minISR, live); got != c.want {
+				t.Errorf("ClassifyPartition = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFilterMatchesAnyRequestedCondition(t *testing.T) {
+	urp := Health{UnderReplicated: true}
+	unavail := Health{Unavailable: true, UnderMinISR: true}
+	healthy := Health{}
+	cases := []struct {
+		f    Filter
+		h    Health
+		want bool
+	}{
+		{Filter{}, healthy, true},
+		{Filter{}, urp, true},
+		{Filter{UnderReplicated: true}, urp, true},
+		{Filter{UnderReplicated: true}, unavail, false},
+		{Filter{UnderReplicated: true}, healthy, false},
+		{Filter{UnderReplicated: true, Unavailable: true}, unavail, true},
+		{Filter{UnderReplicated: true, Unavailable: true}, urp, true},
+		{Filter{AtMinISR: true}, urp, false},
+		{Filter{UnderMinISR: true}, unavail, true},
+		{Filter{LeaderNotPreferred: true}, Health{LeaderNotPreferred: true}, true},
+		{Filter{LeaderNotPreferred: true}, urp, false},
+	}
+	for i, c := range cases {
+		if got := c.f.Match(c.h); got != c.want {
+			t.Errorf("%d: %+v.Match(%+v) = %v, want %v", i, c.f, c.h, got, c.want)
+		}
+	}
+	if (Filter{UnderReplicated: true}).NeedsMinISR() || !(Filter{AtMinISR: true}).NeedsMinISR() {
+		t.Error("NeedsMinISR wrong")
+	}
+}
+
+func TestCounts(t *testing.T) {
+	var c Counts
+	c.Add(Health{UnderReplicated: true, AtMinISR: true})
+	c.Add(Health{Unavailable: true, UnderMinISR: true, LeaderNotPreferred: true})
+	c.Add(Health{})
+	want := Counts{Partitions: 3, UnderReplicated: 1, UnderMinISR: 1, AtMinISR: 1, Unavailable: 1, LeaderNotPreferred: 1}
+	if c != want {
+		t.Errorf("counts = %+v, want %+v", c, want)
+	}
+}
+
+func TestPattern(t *testing.T) {
+	p, err := CompilePattern("orders.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"orders": true, "orders-dlq": true, "old-orders": false} {
+		if p.Match(name) != want {
+			t.Errorf("orders.* on %q = %v", name, !want)
+		}
+	}
+	p, _ = CompilePattern("orders")
+	if p.Match("orders-dlq") || !p.Match("orders") {
+		t.Error("a pattern must match the whole name, as kafka-topics does")
+	}
+	p, _ = CompilePattern("a|b")
+	if !p.Match("a") || !p.Match("b") || p.Match("ab") {
+		t.Error("alternation must be anchored as a whole")
+	}
+	var nilP *Pattern
+	if !nilP.Match("x") {
+		t.Error("nil pattern matches all")
+	}
+	if p, err := CompilePattern(""); p != nil || err != nil {
+		t.Error("empty pattern is nil")
+	}
+	if _, err := CompilePattern("orders("); err == nil || err.Error() != `invalid --pattern "orders(": missing closing ): `+"`orders(`" {
+		t.Errorf("bad pattern error = %v", err)
+	}
+	if !IsInternal("__consumer_offsets", false) || !IsInternal("x", true) || IsInternal("x", false) {
+		t.Error("IsInternal")
+	}
+}
