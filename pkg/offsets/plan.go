@@ -86,7 +86,9 @@ type PartitionPlan struct {
 }
 
 // Changes reports whether the new offset differs from the committed one.
-func (p PartitionPlan) Changes() bool { return p.Err == "" && (p.Current == nil || *p.Current != p.New) }
+func (p PartitionPlan) Changes() bool {
+	return p.Err == "" && (p.Current == nil || *p.Current != p.New)
+}
 
 // GroupPlan is one group's plan.
 type GroupPlan struct {
