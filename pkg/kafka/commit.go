@@ -1,0 +1,126 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/IBM/sarama"
+)
+
+// CommitResult is one group's OffsetCommit outcome.
+type CommitResult struct {
+	Group       string
+	Coordinator Broker
+	// Committed counts partitions the broker acknowledged without error.
+	Committed int
+	// Errors holds every partition that was not committed, with the
+	// broker's error code (or "no answer" when the response left it out).
+	Errors map[TopicPartition]error
+	// Err is a failure of the whole request (connection, timeout); then no
+	// partition is known to be committed.
+	Err error
+}
+
+// Failed reports whether anything was not committed.
+func (r *CommitResult) Failed() bool { return r.Err != nil || len(r.Errors) > 0 }
+
+// CoordinatorMoved reports whether the request failed because the broker no
+// longer (or not yet) coordinates the group: worth one retry after a new
+// FindCoordinator. A commit is idempotent, so retrying is safe.
+func (r *CommitResult) CoordinatorMoved() bool {
+	if r.Err != nil || len(r.Errors) == 0 {
+		return false
+	}
+	for _, e := range r.Errors {
+		if !isCoordinatorErr(e) {
+			return false
+		}
+	}
+	return true
+}
+
+func isCoordinatorErr(err error) bool {
+	return errors.Is(err, sarama.ErrNotCoordinatorForConsumer) || errors.Is(err, sarama.ErrConsumerCoordinatorNotAvailable) ||
+		errors.Is(err, sarama.ErrOffsetsLoadInProgress)
+}
+
+// CommitOffsets commits offsets with a standalone OffsetCommit: generation
+// -1, no member id, no group join, exactly what kafka-consumer-groups.sh
+// --execute sends. Each group's partitions travel in one request to its
+// coordinator (OffsetCommit carries one group); coordinators are asked in
+// parallel, the groups of one coordinator one after the other. Every
+// partition's error code is checked: a reset that reports success must
+// have changed something.
+func (a *Admin) CommitOffsets(ctx context.Context, coordinators map[string]Broker, offsets map[string]map[TopicPartition]int64) map[string]*CommitResult {
+	out := make(map[string]*CommitResult, len(offsets))
+	byCoord := map[int32][]string{}
+	for g := range offsets {
+		c, ok := coordinators[g]
+		if !ok {
+			out[g] = &CommitResult{Group: g, Err: fmt.Errorf("group %q: no coordinator known", g)}
+			continue
+		}
+		out[g] = &CommitResult{Group: g, Coordinator: c}
+		byCoord[c.ID] = append(byCoord[c.ID], g)
+	}
+	var mu sync.Mutex
+	_ = a.forEachBroker(ctx, keys(byCoord), func(id int32) error {
+		groups := byCoord[id]
+		sort.Strings(groups)
+		for _, g := range groups {
+			mu.Lock()
+			res := out[g]
+			mu.Unlock()
+			a.commitGroup(ctx, res, offsets[g])
+		}
+		return nil
+	})
+	return out
+}
+
+func (a *Admin) coordinatorBroker(ctx context.Context, c Broker) (*sarama.Broker, error) {
+	if b, err := a.client.Broker(c.ID); err == nil && (c.Addr == "" || b.Addr() == c.Addr) {
+		return b, nil
+	}
+	return a.dial(ctx, c.Addr, c.ID)
+}
+
+func (a *Admin) commitGroup(ctx context.Context, res *CommitResult, offsets map[TopicPartition]int64) {
+	b, err := a.coordinatorBroker(ctx, res.Coordinator)
+	if err != nil {
+		res.Err = fmt.Errorf("group %q: coordinator %d: %w", res.Group, res.Coordinator.ID, err)
+		return
+	}
+	req := sarama.NewOffsetCommitRequest(a.conf, res.Group)
+	req.ConsumerGroupGeneration = sarama.GroupGenerationUndefined
+	req.ConsumerID = ""
+	for tp, off := range offsets {
+		// Leader epoch -1: unknown, so the broker does not fence on it.
+		req.AddBlockWithLeaderEpoch(tp.Topic, tp.Partition, off, -1, 0, "")
+	}
+	a.logf("OffsetCommit(group %q, generation -1) to coordinator %d (%s): %d partitions", res.Group, res.Coordinator.ID, b.Addr(), len(offsets))
+	resp, err := Do(ctx, fmt.Sprintf("commit offsets of group %q on broker %d (%s)", res.Group, res.Coordinator.ID, b.Addr()),
+		func() (*sarama.OffsetCommitResponse, error) { return b.CommitOffset(req) })
+	if err != nil {
+		res.Err = fmt.Errorf("group %q: %w", res.Group, a.classify(b.Addr(), err))
+		return
+	}
+	res.Errors = map[TopicPartition]error{}
+	for tp := range offsets {
+		kerr, answered := resp.Errors[tp.Topic][tp.Partition]
+		switch {
+		case !answered:
+			res.Errors[tp] = fmt.Errorf("%s: coordinator %d did not answer for this partition", tp, res.Coordinator.ID)
+		case kerr != sarama.ErrNoError:
+			res.Errors[tp] = fmt.Errorf("%s: %w", tp, kerr)
+		default:
+			res.Committed++
+		}
+	}
+	if len(res.Errors) == 0 {
+		res.Errors = nil
+	}
+}
