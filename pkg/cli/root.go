@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,10 +31,6 @@ manages ACLs and SCRAM users, and checks connectivity and health, for people
 on call and for cron.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
-		},
 	}
 	root.SetIn(f.Streams.In)
 	root.SetOut(f.Streams.Out)
@@ -54,7 +52,34 @@ on call and for cron.`,
 	add("inspect", cluster.NewCmd(f), broker.NewCmd(f))
 	addIssueCommands(f, add)
 	add("setup", contextcmd.NewCmd(f), sandboxcmd.NewCmd(f), version.NewCmd(f), newCompletionCmd())
+	requireSubcommands(root)
 	return root
+}
+
+// requireSubcommands makes every command that only groups subcommands
+// (kctl, kctl topic, ...) print its help when called alone and fail with a
+// usage error (exit 2) on an unknown subcommand: cobra would print the help
+// and exit 0, which hides typos from scripts.
+func requireSubcommands(c *cobra.Command) {
+	if c.Run == nil && c.RunE == nil {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+			if cmd.SuggestionsMinimumDistance <= 0 {
+				cmd.SuggestionsMinimumDistance = 2
+			}
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += fmt.Sprintf(": did you mean %q?", s[0])
+			}
+			return errs.Usagef("%s (see %s --help)", msg, cmd.CommandPath())
+		}
+	}
+	for _, sub := range c.Commands() {
+		requireSubcommands(sub)
+	}
 }
 
 func newCompletionCmd() *cobra.Command {
@@ -85,7 +110,17 @@ func Main(args []string) int {
 }
 
 // Run is Main with explicit streams, for tests.
-func Run(ctx context.Context, streams *output.Streams, args []string) int {
+func Run(ctx context.Context, streams *output.Streams, args []string) (code int) {
+	defer func() {
+		// A bug must not greet the user with a Go stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(streams.ErrOut, "Error: internal error: %v (please report this bug; KCTL_TRACEBACK=1 prints where it happened)\n", r)
+			if os.Getenv("KCTL_TRACEBACK") != "" {
+				streams.ErrOut.Write(debug.Stack())
+			}
+			code = errs.ExitFailure
+		}
+	}()
 	f := cmdutil.New(streams)
 	defer f.Close()
 	root := NewRootCmd(f)
@@ -94,7 +129,7 @@ func Run(ctx context.Context, streams *output.Streams, args []string) int {
 	if err == nil {
 		return 0
 	}
-	code := ExitCode(cmd, err)
+	code = ExitCode(cmd, err)
 	var ee *errs.ExitError
 	if !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
 		fmt.Fprintf(streams.ErrOut, "Error: %s\n", err.Error())

@@ -2,11 +2,14 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sort"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kctl-dev/kctl/pkg/errs"
 )
 
 // Broker is one broker as the cluster metadata describes it.
@@ -25,45 +28,75 @@ type ClusterInfo struct {
 
 // Cluster describes the cluster from one fresh Metadata request (no topics).
 func (a *Admin) Cluster(ctx context.Context) (*ClusterInfo, error) {
+	req := sarama.NewMetadataRequest(a.conf.Version, nil)
+	req.AllowAutoTopicCreation = false
+	type answer struct {
+		addr string
+		resp *sarama.MetadataResponse
+	}
 	b, err := a.anyBroker()
 	if err != nil {
 		return nil, err
 	}
-	req := sarama.NewMetadataRequest(a.conf.Version, nil)
-	req.AllowAutoTopicCreation = false
-	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
+	// Waiting for the connection happens inside Do: it can hang as long
+	// as a request can.
+	r, err := Do(ctx, "broker "+b.Addr()+": Metadata", func() (answer, error) {
+		if err := a.connected(b); err != nil {
+			return answer{}, err
+		}
+		resp, err := b.GetMetadata(req)
+		if err != nil {
+			return answer{}, a.classify(b.Addr(), err)
+		}
+		return answer{b.Addr(), resp}, nil
+	})
 	if err != nil {
-		return nil, a.classify(b.Addr(), err)
+		return nil, err
 	}
+	resp := r.resp
 	info := &ClusterInfo{ControllerID: resp.ControllerID}
 	if resp.ClusterID != nil {
 		info.ClusterID = *resp.ClusterID
 	}
 	for _, br := range resp.Brokers {
-		bb := Broker{ID: br.ID(), Addr: br.Addr()}
-		bb.Rack = br.Rack()
-		info.Brokers = append(info.Brokers, bb)
+		info.Brokers = append(info.Brokers, Broker{ID: br.ID(), Addr: br.Addr(), Rack: br.Rack()})
 	}
 	sort.Slice(info.Brokers, func(i, j int) bool { return info.Brokers[i].ID < info.Brokers[j].ID })
 	return info, nil
 }
 
-// anyBroker returns a connected broker from the client (the least loaded).
+// anyBroker picks the least loaded broker of the client and starts opening
+// its connection if needed, without waiting: call connected inside Do.
 func (a *Admin) anyBroker() (*sarama.Broker, error) {
-	bs := a.client.Brokers()
-	if len(bs) == 0 {
-		return nil, fmt.Errorf("the cluster metadata lists no brokers")
-	}
-	b, err := a.client.LeastLoadedBroker(), error(nil)
+	b := a.client.LeastLoadedBroker() // opens it asynchronously
 	if b == nil {
+		bs := a.client.Brokers()
+		if len(bs) == 0 {
+			return nil, &errs.Unreachable{Msg: "the cluster metadata lists no brokers"}
+		}
 		b = bs[0]
-	}
-	if ok, _ := b.Connected(); !ok {
-		if err = b.Open(a.conf); err != nil && err != sarama.ErrAlreadyConnected {
+		if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
 			return nil, a.classify(b.Addr(), err)
 		}
 	}
 	return b, nil
+}
+
+// connected waits until b's connection is open (or failed).
+func (a *Admin) connected(b *sarama.Broker) error {
+	ok, err := b.Connected()
+	if err != nil {
+		return a.classify(b.Addr(), err)
+	}
+	if !ok {
+		if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+			return a.classify(b.Addr(), err)
+		}
+		if _, err := b.Connected(); err != nil {
+			return a.classify(b.Addr(), err)
+		}
+	}
+	return nil
 }
 
 // APIVersion is one API's supported range on a broker.
@@ -76,24 +109,39 @@ type APIVersion struct {
 
 // APIVersions asks one broker for its ApiVersions.
 func (a *Admin) APIVersions(ctx context.Context) (addr string, apis []APIVersion, err error) {
+	type answer struct {
+		addr string
+		resp *sarama.ApiVersionsResponse
+	}
 	b, err := a.anyBroker()
 	if err != nil {
 		return "", nil, err
 	}
-	resp, err := Do(ctx, "api versions from "+b.Addr(), func() (*sarama.ApiVersionsResponse, error) {
-		return b.ApiVersions(&sarama.ApiVersionsRequest{Version: 3, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
+	r, err := Do(ctx, "broker "+b.Addr()+": ApiVersions", func() (answer, error) {
+		if err := a.connected(b); err != nil {
+			return answer{b.Addr(), nil}, err
+		}
+		// v3 is what every broker from 2.4 answers; older ones answer
+		// with an UNSUPPORTED_VERSION error and their range at v0, which
+		// sarama's client already negotiated at connect.
+		resp, err := b.ApiVersions(&sarama.ApiVersionsRequest{Version: 3, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
+		if err != nil {
+			return answer{b.Addr(), nil}, a.classify(b.Addr(), err)
+		}
+		return answer{b.Addr(), resp}, nil
 	})
 	if err != nil {
-		return b.Addr(), nil, a.classify(b.Addr(), err)
+		return b.Addr(), nil, err
 	}
+	resp := r.resp
 	if resp.ErrorCode != 0 {
-		return b.Addr(), nil, fmt.Errorf("broker %s: ApiVersions: %v", b.Addr(), sarama.KError(resp.ErrorCode))
+		return r.addr, nil, fmt.Errorf("broker %s: ApiVersions: %v", r.addr, sarama.KError(resp.ErrorCode))
 	}
 	for _, k := range resp.ApiKeys {
 		apis = append(apis, APIVersion{Key: k.ApiKey, Name: APIName(k.ApiKey), Min: k.MinVersion, Max: k.MaxVersion})
 	}
 	sort.Slice(apis, func(i, j int) bool { return apis[i].Key < apis[j].Key })
-	return b.Addr(), apis, nil
+	return r.addr, apis, nil
 }
 
 // SplitAddr splits host:port, tolerating a missing port.

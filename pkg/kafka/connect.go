@@ -368,6 +368,9 @@ func Do[T any](ctx context.Context, what string, fn func() (T, error)) (T, error
 		return res.v, res.err
 	case <-ctx.Done():
 		var zero T
-		return zero, &errs.Unreachable{Msg: fmt.Sprintf("%s: no answer within the timeout (%v)", what, ctx.Err()), Err: ctx.Err()}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return zero, &errs.Unreachable{Msg: what + ": interrupted", Err: ctx.Err()}
+		}
+		return zero, &errs.Unreachable{Msg: what + ": no answer within the timeout (--timeout)", Err: ctx.Err()}
 	}
 }

@@ -13,8 +13,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/config"
@@ -440,3 +443,25 @@ func TestConnNoAnswer(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestConnBrokerHangsAfterConnect: the connection works, then the broker
+// stops answering Metadata. Every command still ends within --timeout and
+// names the broker.
+func TestConnBrokerHangsAfterConnect(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	addr := c.Addrs[0]
+	var n atomic.Int32
+	c.Kfake.ControlKey(int16(kmsg.Metadata), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		// The first Metadata (connect) is answered; later ones never are.
+		return nil, nil, n.Add(1) > 1
+	})
+	for _, cmd := range [][]string{{"cluster", "describe"}, {"broker", "list"}} {
+		start := time.Now()
+		r := clitest.Run(t, "", append([]string{"--timeout", "2s", "-b", addr}, cmd...)...)
+		hangDetector(t, start, 2*time.Second)
+		wantFailed(t, r, "Error: broker "+addr+": Metadata: no answer within the timeout (--timeout)\n")
+		n.Store(0)
+	}
+}

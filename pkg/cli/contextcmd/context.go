@@ -4,7 +4,6 @@ package contextcmd
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -92,7 +91,7 @@ func newUse(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			if _, ok := file.Contexts[args[0]]; !ok {
-				return errs.Usagef("context %q not found (have: %s)", args[0], strings.Join(file.Names(), ", "))
+				return notFound(file, args[0])
 			}
 			file.CurrentContext = args[0]
 			if err := file.Save(); err != nil {
@@ -102,6 +101,13 @@ func newUse(f *cmdutil.Factory) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func notFound(file *config.File, name string) error {
+	if len(file.Contexts) == 0 {
+		return errs.Usagef("context %q not found: %s has no contexts (create one with kctl context set NAME --brokers HOST:PORT)", name, file.Path())
+	}
+	return errs.Usagef("context %q not found in %s (have: %s)", name, file.Path(), strings.Join(file.Names(), ", "))
 }
 
 // redact hides secrets in a context for display.
@@ -137,7 +143,7 @@ func newShow(f *cmdutil.Factory) *cobra.Command {
 			}
 			c, ok := file.Contexts[name]
 			if !ok {
-				return errs.Usagef("context %q not found", name)
+				return notFound(file, name)
 			}
 			c = redact(c)
 			p, err := f.Printer()
@@ -239,7 +245,7 @@ func newDelete(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			if _, ok := file.Contexts[args[0]]; !ok {
-				return errs.Usagef("context %q not found", args[0])
+				return notFound(file, args[0])
 			}
 			delete(file.Contexts, args[0])
 			if file.CurrentContext == args[0] {
@@ -253,5 +259,3 @@ func newDelete(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 }
-
-var _ = os.Getenv

@@ -1,0 +1,90 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/kctl-dev/kctl"
+
+type listedPackage struct {
+	ImportPath string
+	Imports    []string // non-test imports
+	Deps       []string // transitive non-test dependencies
+}
+
+func listPackages(t *testing.T) []listedPackage {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps=false", "-json", module+"/...").Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			t.Fatalf("go list: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []listedPackage
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 10 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+func under(pkg string, homes ...string) bool {
+	for _, h := range homes {
+		h = module + "/" + h
+		if pkg == h || strings.HasPrefix(pkg, h+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefixPath(imp, lib string) bool { return imp == lib || strings.HasPrefix(imp, lib+"/") }
+
+// TestImportRules: each third-party library has one home (ARCHITECTURE.md),
+// and domain packages stay free of cobra and sarama, even indirectly.
+func TestImportRules(t *testing.T) {
+	rules := []struct {
+		lib   string
+		homes []string
+	}{
+		{"github.com/IBM/sarama", []string{"pkg/kafka"}},
+		{"github.com/spf13/cobra", []string{"pkg/cli", "cmd"}},
+		{"github.com/spf13/viper", []string{"pkg/config"}},
+		{"github.com/olekukonko/tablewriter", []string{"pkg/output"}},
+		{"github.com/twmb/franz-go/pkg/kfake", []string{"pkg/sandbox"}},
+	}
+	domain := []string{"pkg/lag", "pkg/offsets", "pkg/acl", "pkg/health", "pkg/topics", "pkg/topic", "pkg/check"}
+	checked := 0
+	for _, p := range listPackages(t) {
+		for _, imp := range p.Imports {
+			for _, r := range rules {
+				if hasPrefixPath(imp, r.lib) && !under(p.ImportPath, r.homes...) {
+					t.Errorf("%s imports %s; only %s may", p.ImportPath, imp, strings.Join(r.homes, ", "))
+				}
+			}
+		}
+		if under(p.ImportPath, domain...) {
+			checked++
+			for _, d := range p.Deps {
+				if hasPrefixPath(d, "github.com/spf13/cobra") || hasPrefixPath(d, "github.com/IBM/sarama") {
+					t.Errorf("domain package %s depends on %s: keep it pure (no CLI, no wire protocol)", p.ImportPath, d)
+				}
+			}
+		}
+	}
+	t.Logf("%d domain packages checked", checked)
+}
