@@ -135,6 +135,7 @@ func Start(o Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox cluster: %w (is another sandbox or Kafka using the ports? try another --port)", err)
 	}
+	kafkaCompat(kc)
 	c.Kfake = kc
 	c.Addrs = kc.ListenAddrs()
 	if o.Seed == "demo" && !seeded {
