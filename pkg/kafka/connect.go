@@ -39,6 +39,7 @@ type Admin struct {
 
 	mu    sync.Mutex
 	conns []*sarama.Broker // dedicated connections opened for parallel work
+	pool  connPool         // idle dedicated connections, per broker (groups_pool.go)
 }
 
 // Connect opens a client to the cluster and fetches metadata, within ctx

@@ -1,0 +1,468 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// LagQuery selects the groups and topics of a lag read.
+type LagQuery struct {
+	Groups    []string       // named groups
+	AllGroups bool           // every group the brokers list
+	Pattern   *regexp.Regexp // groups whose name matches (listed groups)
+	Topics    []string       // only these topics (empty: all)
+	Isolation Isolation      // ReadCommitted: lag against the last stable offset
+	TimeLag   bool           // read the timestamp of the record at each lagging commit
+}
+
+// GroupLag is the raw material of one group's lag: what the coordinator and
+// the partition leaders said. pkg/lag turns it into rows and totals.
+type GroupLag struct {
+	Group string
+	// Description is never nil; its Err says why the group could not be
+	// described.
+	Description *GroupDescription
+	// Committed holds the group's commits (only partitions with one),
+	// restricted to the query's topics.
+	Committed map[TopicPartition]int64
+	// End is the log-end offset (or last stable offset) of every partition
+	// the group has a commit on or is assigned.
+	End map[TopicPartition]PartitionOffset
+	// RecordTime is, with TimeLag, the timestamp (ms) of the record at the
+	// committed offset of lagging partitions, where it could be read.
+	RecordTime map[TopicPartition]int64
+	// Exists: the coordinator knows the group (a state other than Dead, or
+	// committed offsets).
+	Exists bool
+	// Err is a group-level failure (offsets or description unreadable).
+	Err error
+}
+
+// LagResult is one lag read.
+type LagResult struct {
+	Groups []*GroupLag // sorted by group name
+	// Errors are failures not tied to one group, e.g. a broker that did not
+	// list its groups (the groups it coordinates are missing).
+	Errors []error
+	// ReadAt is when the offsets were read (time lag is measured from it).
+	ReadAt time.Time
+}
+
+// largePartitionCount is the cluster size above which a named-group read
+// lists end offsets only for the group's partitions (one more round trip)
+// instead of every partition in parallel with the offset fetch.
+const largePartitionCount = 20000
+
+// Lag reads consumer-group lag with a plan whose request count depends on
+// the number of brokers, not on groups or partitions:
+//
+//	all groups / pattern: Metadata (at connect); ListGroups to every broker ∥
+//	ListOffsets per leader; per coordinator OffsetFetch v8 ∥ DescribeGroups.
+//	named groups: Metadata (at connect); FindCoordinator per group (parallel);
+//	OffsetFetch ∥ DescribeGroups ∥ ListOffsets.
+//
+// Groups whose coordinator moved are looked up again and retried, alone.
+// Per-group failures are in GroupLag.Err; the error return is for failures
+// that stop everything (the deadline, no broker answering).
+func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
+	res := &LagResult{}
+	topicSet := map[string]bool{}
+	for _, t := range q.Topics {
+		topicSet[t] = true
+	}
+	inScope := func(t string) bool { return len(topicSet) == 0 || topicSet[t] }
+	parts, err := a.metadataPartitions(inScope)
+	if err != nil {
+		return nil, err
+	}
+
+	var groups []string
+	var coords map[string]Broker
+	types := map[string]string{}
+	descs := map[string]*GroupDescription{}
+	offsets := map[string]*GroupOffsets{}
+	var ends map[TopicPartition]PartitionOffset
+	var endsMu sync.Mutex
+	listEnds := func(ps []TopicPartition) error {
+		e, err := a.ListOffsets(ctx, ps, OffsetLatest, q.Isolation)
+		endsMu.Lock()
+		defer endsMu.Unlock()
+		if ends == nil {
+			ends = map[TopicPartition]PartitionOffset{}
+		}
+		for tp, po := range e {
+			ends[tp] = po
+		}
+		return err
+	}
+
+	listed := q.AllGroups || q.Pattern != nil
+	if listed {
+		var list *GroupList
+		err := Parallel(
+			func() (err error) { list, err = a.ListGroups(ctx); return err },
+			func() error { return listEnds(parts) },
+		)
+		if err != nil {
+			return nil, err
+		}
+		coords = map[string]Broker{}
+		for _, l := range list.Groups {
+			if q.Pattern != nil && !q.Pattern.MatchString(l.Group) {
+				continue
+			}
+			groups = append(groups, l.Group)
+			coords[l.Group] = l.Coordinator
+			types[l.Group] = l.Type
+		}
+		for _, id := range keys(list.Errors) {
+			res.Errors = append(res.Errors, fmt.Errorf("broker %d did not list its groups (they are missing here): %w", id, list.Errors[id]))
+		}
+		a.logf("%d groups listed, %d selected", len(list.Groups), len(groups))
+	} else {
+		groups = uniqueSorted(q.Groups)
+		var failed map[string]error
+		coords, failed, err = a.FindCoordinators(ctx, groups)
+		if err != nil {
+			return nil, err
+		}
+		for g, e := range failed {
+			descs[g] = &GroupDescription{Group: g, Err: e}
+			offsets[g] = &GroupOffsets{Group: g, Err: e}
+		}
+	}
+
+	steps := []func() error{
+		func() error { return a.fetchWithRetry(ctx, groups, coords, offsets) },
+		func() error { return a.describeWithRetry(ctx, groups, coords, types, descs) },
+	}
+	endsLater := false
+	if !listed {
+		if len(parts) <= largePartitionCount {
+			steps = append(steps, func() error { return listEnds(parts) })
+		} else {
+			endsLater = true
+		}
+	}
+	if err := Parallel(steps...); err != nil {
+		return nil, err
+	}
+	res.ReadAt = time.Now()
+
+	// Partitions a group commits on or is assigned that the first
+	// ListOffsets did not cover (a topic created or deleted since the
+	// metadata was read, or a large cluster): ask for those only.
+	need := map[TopicPartition]bool{}
+	for _, g := range groups {
+		for tp := range offsets[g].offsetsOrNil() {
+			if inScope(tp.Topic) {
+				need[tp] = true
+			}
+		}
+		if d := descs[g]; d != nil {
+			for _, m := range d.Members {
+				for _, tp := range m.Assignment {
+					if inScope(tp.Topic) {
+						need[tp] = true
+					}
+				}
+			}
+		}
+	}
+	var missing []TopicPartition
+	for tp := range need {
+		if _, ok := ends[tp]; !ok {
+			missing = append(missing, tp)
+		}
+	}
+	if len(missing) > 0 {
+		SortPartitions(missing)
+		if !endsLater {
+			a.logf("%d partitions were not in the cluster metadata: listing their offsets", len(missing))
+		}
+		if err := listEnds(missing); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, g := range groups {
+		gl := &GroupLag{Group: g, Description: descs[g], Committed: map[TopicPartition]int64{}, End: map[TopicPartition]PartitionOffset{}}
+		if gl.Description == nil {
+			gl.Description = &GroupDescription{Group: g, Err: fmt.Errorf("group %q was not described", g)}
+		}
+		if types[g] != "" && gl.Description.Type == "" {
+			gl.Description.Type = types[g]
+		}
+		o := offsets[g]
+		if o == nil {
+			o = &GroupOffsets{Group: g, Err: fmt.Errorf("offsets of group %q were not fetched", g)}
+		}
+		for tp, off := range o.Offsets {
+			if inScope(tp.Topic) {
+				gl.Committed[tp] = off
+				gl.End[tp] = ends[tp]
+			}
+		}
+		for _, m := range gl.Description.Members {
+			for _, tp := range m.Assignment {
+				if inScope(tp.Topic) {
+					gl.End[tp] = ends[tp]
+				}
+			}
+		}
+		switch {
+		case o.Err != nil:
+			gl.Err = o.Err
+		case gl.Description.Err != nil:
+			gl.Err = gl.Description.Err
+		}
+		gl.Exists = gl.Description.Exists() || len(o.Offsets) > 0
+		res.Groups = append(res.Groups, gl)
+	}
+	sort.Slice(res.Groups, func(i, j int) bool { return res.Groups[i].Group < res.Groups[j].Group })
+
+	if q.TimeLag {
+		if err := a.fillRecordTimes(ctx, res, q.Isolation); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (o *GroupOffsets) offsetsOrNil() map[TopicPartition]int64 {
+	if o == nil {
+		return nil
+	}
+	return o.Offsets
+}
+
+// metadataPartitions lists the partitions of the client's metadata (read
+// at connect) for topics in scope.
+func (a *Admin) metadataPartitions(inScope func(string) bool) ([]TopicPartition, error) {
+	topics, err := a.client.Topics()
+	if err != nil {
+		return nil, err
+	}
+	var out []TopicPartition
+	for _, t := range topics {
+		if !inScope(t) {
+			continue
+		}
+		ps, err := a.client.Partitions(t)
+		if err != nil {
+			continue
+		}
+		for _, p := range ps {
+			out = append(out, TopicPartition{Topic: t, Partition: p})
+		}
+	}
+	SortPartitions(out)
+	return out, nil
+}
+
+// fillRecordTimes reads, for every lagging partition, the timestamp of the
+// record at the committed offset: one Fetch per leader broker carrying all
+// those partitions with a small byte limit each. A partition several groups
+// commit at different offsets needs one fetch per distinct offset: those
+// extra rounds run in parallel with the first.
+func (a *Admin) fillRecordTimes(ctx context.Context, res *LagResult, iso Isolation) error {
+	want := map[TopicPartition]map[int64]bool{}
+	for _, g := range res.Groups {
+		for tp, off := range g.Committed {
+			end := g.End[tp]
+			if end.Err == nil && off < end.Offset {
+				if want[tp] == nil {
+					want[tp] = map[int64]bool{}
+				}
+				want[tp][off] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	var rounds []map[TopicPartition]int64
+	for tp, offs := range want {
+		sorted := make([]int64, 0, len(offs))
+		for o := range offs {
+			sorted = append(sorted, o)
+		}
+		sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+		for i, o := range sorted {
+			for len(rounds) <= i {
+				rounds = append(rounds, map[TopicPartition]int64{})
+			}
+			rounds[i][tp] = o
+		}
+	}
+	type key struct {
+		tp  TopicPartition
+		off int64
+	}
+	times := map[key]int64{}
+	var mu sync.Mutex
+	var jobs []func() error
+	for _, r := range rounds {
+		byLeader := map[int32][]TopicPartition{}
+		leaders := map[int32]Broker{}
+		for tp := range r {
+			b, err := a.client.Leader(tp.Topic, tp.Partition)
+			if err != nil {
+				continue
+			}
+			byLeader[b.ID()] = append(byLeader[b.ID()], tp)
+			leaders[b.ID()] = Broker{ID: b.ID(), Addr: b.Addr()}
+		}
+		for id, tps := range byLeader {
+			r, b, tps := r, leaders[id], tps
+			jobs = append(jobs, func() error {
+				got, err := a.fetchRecordTimes(ctx, b, r, tps, iso)
+				if err != nil {
+					a.logf("time lag: fetch from broker %d: %v", b.ID, err)
+					return ctxErr(ctx, err)
+				}
+				mu.Lock()
+				for tp, ts := range got {
+					times[key{tp, r[tp]}] = ts
+				}
+				mu.Unlock()
+				return nil
+			})
+		}
+	}
+	if err := boundedEach(ctx, len(jobs), maxFanOut, func(i int) error { return jobs[i]() }); err != nil {
+		return err
+	}
+	for _, g := range res.Groups {
+		for tp, off := range g.Committed {
+			if ts, ok := times[key{tp, off}]; ok {
+				if g.RecordTime == nil {
+					g.RecordTime = map[TopicPartition]int64{}
+				}
+				g.RecordTime[tp] = ts
+			}
+		}
+	}
+	return nil
+}
+
+// fetchBudget bounds one time-lag Fetch answer: each partition gets an
+// equal share, between 1 KiB (a batch header, enough for its first
+// timestamp) and 64 KiB (a whole typical batch).
+const (
+	fetchBudget     = 8 << 20
+	fetchPartMin    = 1 << 10
+	fetchPartMax    = 64 << 10
+	fetchMaxVersion = 11
+)
+
+func (a *Admin) fetchRecordTimes(ctx context.Context, b Broker, offs map[TopicPartition]int64, tps []TopicPartition, iso Isolation) (map[TopicPartition]int64, error) {
+	SortPartitions(tps)
+	part := int32(min(max(fetchBudget/len(tps), fetchPartMin), fetchPartMax))
+	req := &sarama.FetchRequest{Version: fetchMaxVersion, MaxWaitTime: 0, MinBytes: 0, MaxBytes: part * int32(len(tps)), SessionID: 0, SessionEpoch: -1}
+	if iso == ReadCommitted {
+		req.Isolation = sarama.ReadCommitted
+	}
+	for _, tp := range tps {
+		req.AddBlock(tp.Topic, tp.Partition, offs[tp], part, -1)
+	}
+	a.logf("Fetch to broker %d (%s): %d partitions, %d bytes each (time lag)", b.ID, b.Addr, len(tps), part)
+	resp, err := onBroker(ctx, a, b, fmt.Sprintf("fetch records for time lag on broker %d (%s)", b.ID, b.Addr), func(c *sarama.Broker) (*sarama.FetchResponse, error) {
+		return c.Fetch(req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[TopicPartition]int64{}
+	for _, tp := range tps {
+		blk := resp.GetBlock(tp.Topic, tp.Partition)
+		if blk == nil || blk.Err != sarama.ErrNoError {
+			continue
+		}
+		if ts, ok := recordTimeAt(blk, offs[tp], iso == ReadCommitted); ok {
+			out[tp] = ts
+		}
+	}
+	return out, nil
+}
+
+// recordTimeAt finds the timestamp (ms) of the first record at or after off
+// that a consumer would read: control batches are skipped, and with
+// read_committed so are batches of aborted transactions. A batch cut short
+// by the byte limit still has its header: its first timestamp is used.
+func recordTimeAt(blk *sarama.FetchResponseBlock, off int64, readCommitted bool) (int64, bool) {
+	aborted := map[int64][]int64{}
+	if readCommitted {
+		for _, at := range blk.AbortedTransactions {
+			aborted[at.ProducerID] = append(aborted[at.ProducerID], at.FirstOffset)
+		}
+	}
+	isAborted := func(b *sarama.RecordBatch) bool {
+		if !b.IsTransactional {
+			return false
+		}
+		for _, first := range aborted[b.ProducerID] {
+			if first <= b.LastOffset() {
+				return true
+			}
+		}
+		return false
+	}
+	for _, rs := range blk.RecordsSet {
+		if rs == nil {
+			continue
+		}
+		if rs.MsgSet != nil {
+			for _, m := range rs.MsgSet.Messages {
+				if ts, ok := legacyTime(m, off); ok {
+					return ts, true
+				}
+			}
+			continue
+		}
+		b := rs.RecordBatch
+		if b == nil || b.Control || b.LastOffset() < off || isAborted(b) {
+			continue
+		}
+		if len(b.Records) == 0 {
+			if b.PartialTrailingRecord && !b.FirstTimestamp.IsZero() {
+				return b.FirstTimestamp.UnixMilli(), true
+			}
+			continue
+		}
+		for _, r := range b.Records {
+			if b.FirstOffset+r.OffsetDelta < off {
+				continue
+			}
+			if b.LogAppendTime {
+				return b.MaxTimestamp.UnixMilli(), true
+			}
+			return b.FirstTimestamp.Add(r.TimestampDelta).UnixMilli(), true
+		}
+	}
+	return 0, false
+}
+
+func legacyTime(m *sarama.MessageBlock, off int64) (int64, bool) {
+	if m == nil || m.Msg == nil {
+		return 0, false
+	}
+	if m.Msg.Set != nil {
+		for _, inner := range m.Msg.Set.Messages {
+			if ts, ok := legacyTime(inner, off); ok {
+				return ts, true
+			}
+		}
+		return 0, false
+	}
+	if m.Offset >= off && !m.Msg.Timestamp.IsZero() {
+		return m.Msg.Timestamp.UnixMilli(), true
+	}
+	return 0, false
+}
