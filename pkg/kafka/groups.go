@@ -33,7 +33,9 @@ type GroupDescription struct {
 }
 
 // Exists reports whether the coordinator knows the group.
-func (d *GroupDescription) Exists() bool { return d != nil && d.Err == nil && d.State != "Dead" && d.State != "" }
+func (d *GroupDescription) Exists() bool {
+	return d != nil && d.Err == nil && d.State != "Dead" && d.State != ""
+}
 
 // GroupOffsets are a group's committed offsets.
 type GroupOffsets struct {
