@@ -1,0 +1,78 @@
+package check
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/doctor"
+	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+)
+
+// TLSOptions are the inputs of `kctl check tls`.
+type TLSOptions struct {
+	F          *cmdutil.Factory
+	Thresholds doctor.Thresholds
+}
+
+// NewCmdTLS returns `kctl check tls`.
+func NewCmdTLS(f *cmdutil.Factory, runF func(*TLSOptions) error) *cobra.Command {
+	opts := &TLSOptions{F: f, Thresholds: doctor.DefaultThresholds}
+	cmd := &cobra.Command{
+		Use:   "tls",
+		Short: "Check every broker's TLS certificate chain and expiry (for cron)",
+		Long: `Run the TLS step against each bootstrap address and every advertised broker
+and print the certificate chain each one presents.
+
+A certificate that expires within --cert-crit-days, is expired or not yet valid
+is CRITICAL (FAIL, exit 2); within --cert-warn-days a WARN (exit 1). Unknown
+authority, host-name mismatch and a missing client certificate are FAIL too.
+The bootstrap addresses also list the brokers (ApiVersions, SASL, Metadata);
+when that fails only the bootstrap addresses are checked, a WARN.
+Exit 3: the check could not run (bad flags, unreadable files, a security
+protocol without TLS).`,
+		Example: `  kctl --context prod check tls
+  kctl check tls --cert-warn-days 45 --cert-crit-days 14 -o json
+  # cron: mail when a certificate needs renewing
+  kctl --context prod check tls >/tmp/kctl-tls.txt || mail -s "Kafka TLS" ops@example.com </tmp/kctl-tls.txt`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Thresholds.Validate(); err != nil {
+				return errs.Usagef("%v", err)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return RunTLS(cmd.Context(), opts)
+		},
+	}
+	addThresholdFlags(cmd, &opts.Thresholds)
+	cmdutil.MarkCheck(cmd)
+	return cmd
+}
+
+// RunTLS runs `check tls`.
+func RunTLS(ctx context.Context, o *TLSOptions) error {
+	p, err := o.F.Printer()
+	if err != nil {
+		return err
+	}
+	s, err := o.F.Settings()
+	if err != nil {
+		return err
+	}
+	if !s.UsesTLS() {
+		return errs.Usagef("security.protocol is %s: there is no TLS to check (use --security-protocol SSL or SASL_SSL, --tls-ca-file, or a context that sets them)", s.SecurityProtocol)
+	}
+	r, err := kafka.CheckTLS(ctx, s, kafka.CheckOptions{Thresholds: o.Thresholds, Verbose: o.F.Verbose()})
+	if err != nil {
+		return err
+	}
+	if err := printReport(p, r, true, time.Now()); err != nil {
+		return err
+	}
+	return verdictExit(r)
+}
