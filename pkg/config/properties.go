@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/kctl-dev/kctl/pkg/errs"
@@ -26,41 +27,134 @@ func ParsePropertiesFile(path string) (Layer, []string, error) {
 	return l, notes, nil
 }
 
-// readProperties implements the subset of java.util.Properties syntax that
-// client.properties files use: key=value or key:value, # and ! comments,
-// backslash line continuation.
+// readProperties reads java.util.Properties syntax, as Kafka's scripts do:
+// `key=value`, `key: value` or `key value`; `#` and `!` comments; a line
+// ending in an odd number of backslashes continues on the next one (whose
+// leading blanks are dropped); backslash escapes (\t \n \r \f \uXXXX, and
+// \x for any other x) in keys and values. A Windows path therefore needs
+// doubled backslashes, as in Java. Errors name lines, never values (they may
+// hold passwords).
 func readProperties(r io.Reader) (map[string]string, []string, error) {
 	props := map[string]string{}
 	var order []string
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	var pending string
-	for sc.Scan() {
-		line := strings.TrimLeft(sc.Text(), " \t\f")
-		if pending == "" && (line == "" || line[0] == '#' || line[0] == '!') {
-			continue
+	add := func(start int, logical string) error {
+		k, v, err := splitProperty(logical)
+		if err != nil {
+			return fmt.Errorf("line %d: %v", start, err)
 		}
-		if strings.HasSuffix(line, "\\") && !strings.HasSuffix(line, "\\\\") {
-			pending += strings.TrimSuffix(line, "\\")
-			continue
-		}
-		line = pending + line
-		pending = ""
-		i := strings.IndexAny(line, "=:")
-		if i < 0 {
-			return nil, nil, fmt.Errorf("line %q is not key=value", line)
-		}
-		k := strings.TrimSpace(line[:i])
-		v := strings.TrimSpace(line[i+1:])
 		if _, dup := props[k]; !dup {
 			order = append(order, k)
 		}
 		props[k] = v
+		return nil
 	}
-	if pending != "" {
-		return nil, nil, fmt.Errorf("file ends inside a continued line")
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	var logical strings.Builder
+	n, start := 0, 0
+	continued := false
+	for sc.Scan() {
+		n++
+		line := strings.TrimLeft(strings.TrimRight(sc.Text(), "\r"), " \t\f")
+		if !continued {
+			if line == "" || line[0] == '#' || line[0] == '!' {
+				continue
+			}
+			start = n
+		}
+		trailing := len(line) - len(strings.TrimRight(line, `\`))
+		if trailing%2 == 1 {
+			logical.WriteString(line[:len(line)-1])
+			continued = true
+			continue
+		}
+		logical.WriteString(line)
+		continued = false
+		if err := add(start, logical.String()); err != nil {
+			return nil, nil, err
+		}
+		logical.Reset()
 	}
-	return props, order, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, nil, err
+	}
+	if continued && logical.Len() > 0 {
+		if err := add(start, logical.String()); err != nil {
+			return nil, nil, err
+		}
+	}
+	return props, order, nil
+}
+
+// splitProperty splits one logical line into its unescaped key and value.
+func splitProperty(line string) (string, string, error) {
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		if c == '\\' {
+			i += 2
+			continue
+		}
+		if c == '=' || c == ':' || c == ' ' || c == '\t' || c == '\f' {
+			break
+		}
+		i++
+	}
+	i = min(i, len(line))
+	rawKey, rest := line[:i], strings.TrimLeft(line[i:], " \t\f")
+	if rest != "" && (rest[0] == '=' || rest[0] == ':') {
+		rest = strings.TrimLeft(rest[1:], " \t\f")
+	}
+	key, err := unescapeProperty(rawKey)
+	if err != nil {
+		return "", "", fmt.Errorf("key: %v", err)
+	}
+	if key == "" {
+		return "", "", fmt.Errorf("a value without a key")
+	}
+	val, err := unescapeProperty(rest)
+	if err != nil {
+		return "", "", fmt.Errorf("value of %s: %v", key, err)
+	}
+	return key, val, nil
+}
+
+func unescapeProperty(s string) (string, error) {
+	if !strings.Contains(s, `\`) {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 'f':
+			b.WriteByte('\f')
+		case 'u':
+			if i+4 >= len(s) {
+				return "", fmt.Errorf(`malformed \uXXXX escape`)
+			}
+			r, err := strconv.ParseUint(s[i+1:i+5], 16, 16)
+			if err != nil {
+				return "", fmt.Errorf(`malformed \uXXXX escape`)
+			}
+			b.WriteRune(rune(r))
+			i += 4
+		default:
+			b.WriteByte(s[i]) // Java drops the backslash of an unknown escape
+		}
+	}
+	return b.String(), nil
 }
 
 // ParseProperties maps client.properties keys onto a Layer. Notes list keys
@@ -73,8 +167,9 @@ func ParseProperties(r io.Reader) (Layer, []string, error) {
 	var l Layer
 	var notes []string
 	storeType := map[string]string{}
+	keyPassword := false
 	for _, k := range order {
-		v := props[k]
+		v := strings.TrimSpace(props[k])
 		switch k {
 		case "bootstrap.servers":
 			l.Brokers = []string{v}
@@ -115,9 +210,11 @@ func ParseProperties(r io.Reader) (Layer, []string, error) {
 			return l, nil, fmt.Errorf("%s (inline PEM) is not supported: save the PEM to a file and set %s", k,
 				map[string]string{"ssl.truststore.certificates": "ssl.truststore.location", "ssl.keystore.certificate.chain": "ssl.keystore.location", "ssl.keystore.key": "ssl.keystore.location"}[k])
 		case "ssl.endpoint.identification.algorithm":
-			l.TLSSkipHostname = boolp(strings.TrimSpace(v) == "")
-		case "ssl.truststore.password", "ssl.keystore.password", "ssl.key.password":
+			l.TLSSkipHostname = boolp(v == "")
+		case "ssl.truststore.password", "ssl.keystore.password":
 			// Only needed for JKS/PKCS12, which are refused below.
+		case "ssl.key.password":
+			keyPassword = v != ""
 		default:
 			notes = append(notes, fmt.Sprintf("client properties: key %s is ignored by kctl", k))
 		}
@@ -125,27 +222,50 @@ func ParseProperties(r io.Reader) (Layer, []string, error) {
 	for _, k := range []string{"ssl.truststore.type", "ssl.keystore.type"} {
 		t, given := storeType[k]
 		loc := strings.Replace(k, ".type", ".location", 1)
-		if _, hasLoc := props[loc]; !hasLoc {
+		path, hasLoc := props[loc]
+		if !hasLoc {
 			continue
 		}
+		path = strings.TrimSpace(path)
 		if !given {
-			t = "JKS" // Java's default
+			// Java defaults to JKS; a file that is plainly PEM is read as
+			// PEM rather than refused.
+			t = "JKS"
+			if looksLikePEM(path) {
+				t = "PEM"
+				notes = append(notes, fmt.Sprintf("client properties: %s is PEM but %s is not set (Java would read it as JKS); kctl reads it as PEM", loc, k))
+			}
 		}
 		if t == "PEM" {
 			continue
 		}
-		switch k {
-		case "ssl.truststore.type":
+		if k == "ssl.truststore.type" {
 			return l, nil, fmt.Errorf("%s=%s is not supported: kctl reads PEM files. Convert the truststore with "+
 				"`keytool -exportcert -rfc -keystore %s -alias <alias> > ca.pem` (or `openssl pkcs12 -in store.p12 -nokeys -out ca.pem`), "+
-				"then set ssl.truststore.location=ca.pem and ssl.truststore.type=PEM", k, t, props[loc])
-		default:
-			return l, nil, fmt.Errorf("%s=%s is not supported: kctl reads PEM files. Convert the keystore with "+
-				"`keytool -importkeystore -srckeystore %s -destkeystore client.p12 -deststoretype PKCS12` and "+
-				"`openssl pkcs12 -in client.p12 -nodes -out client.pem`, then set ssl.keystore.location=client.pem and ssl.keystore.type=PEM", k, t, props[loc])
+				"then set ssl.truststore.location=ca.pem and ssl.truststore.type=PEM", k, t, path)
 		}
+		return l, nil, fmt.Errorf("%s=%s is not supported: kctl reads PEM files. Convert the keystore with "+
+			"`keytool -importkeystore -srckeystore %s -destkeystore client.p12 -deststoretype PKCS12` and "+
+			"`openssl pkcs12 -in client.p12 -nodes -out client.pem`, then set ssl.keystore.location=client.pem and ssl.keystore.type=PEM", k, t, path)
+	}
+	if keyPassword && l.TLSKeyFile != nil {
+		return l, nil, fmt.Errorf("ssl.key.password is set: kctl cannot read encrypted private keys. Decrypt the key with "+
+			"`openssl pkcs8 -in %s -out client-key.pem` (or `openssl pkcs12 -in client.p12 -nodes -out client.pem`), "+
+			"point ssl.keystore.location at the result and remove ssl.key.password", *l.TLSKeyFile)
 	}
 	return l, notes, nil
+}
+
+// looksLikePEM reports whether the file at path starts like a PEM file.
+func looksLikePEM(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	n, _ := io.ReadFull(f, buf)
+	return strings.Contains(string(buf[:n]), "-----BEGIN ")
 }
 
 var (

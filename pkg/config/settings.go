@@ -282,3 +282,36 @@ func describeSource(name string, l Layer) string {
 
 // MergeLayers returns lo with the fields set in hi copied over it.
 func MergeLayers(lo, hi Layer) Layer { return merge(lo, hi) }
+
+// ValidateLayer checks the values a layer sets, without requiring the
+// layer to be complete (a context may leave the password to the
+// environment). `kctl context set` uses it so a typo fails at once.
+func ValidateLayer(l Layer) error {
+	for _, b := range l.Brokers {
+		for _, part := range strings.Split(b, ",") {
+			if part = strings.TrimSpace(part); part != "" && !strings.Contains(part, ":") {
+				return errs.Usagef("broker address %q has no port: use host:port (e.g. %s:9092)", part, part)
+			}
+		}
+	}
+	if p := l.SecurityProtocol; p != nil {
+		switch strings.ToUpper(*p) {
+		case Plaintext, SSL, SASLPlaintext, SASLSSL:
+		default:
+			return errs.Usagef("unknown security protocol %q: use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", *p)
+		}
+	}
+	if m := l.SASLMechanism; m != nil {
+		switch strings.ToUpper(*m) {
+		case MechPlain, MechSHA256, MechSHA512:
+		default:
+			return errs.Usagef("unknown SASL mechanism %q: use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", *m)
+		}
+	}
+	if t := l.Timeout; t != nil {
+		if d, err := time.ParseDuration(*t); err != nil || d <= 0 {
+			return errs.Usagef("invalid timeout %q: use a Go duration such as 10s or 1m", *t)
+		}
+	}
+	return nil
+}

@@ -4,6 +4,8 @@ package contextcmd
 
 import (
 	"fmt"
+	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -217,7 +219,21 @@ command line (--brokers, --security-protocol, --sasl-*, --tls-*, --command-confi
 			if o.PasswordOnCommandLine {
 				fmt.Fprintln(f.Streams.ErrOut, "Warning: --sasl-password puts the password in your shell history; it is stored in the config file (mode 0600)")
 			}
-			c := file.Contexts[args[0]]
+			c, exists := file.Contexts[args[0]]
+			if !exists && reflect.ValueOf(o.Layer).IsZero() {
+				return errs.Usagef("context %q does not exist: give its settings, e.g. kctl context set %s --brokers HOST:PORT", args[0], args[0])
+			}
+			if err := config.ValidateLayer(o.Layer); err != nil {
+				return err
+			}
+			// Files are stored absolute: the context is used from any directory.
+			for _, p := range []*string{o.SASLPasswordFile, o.TLSCAFile, o.TLSCertFile, o.TLSKeyFile, o.CommandConfig} {
+				if p != nil && *p != "" {
+					if abs, err := filepath.Abs(*p); err == nil {
+						*p = abs
+					}
+				}
+			}
 			c = config.MergeLayers(c, o.Layer)
 			file.Contexts[args[0]] = c
 			if use || file.CurrentContext == "" {
