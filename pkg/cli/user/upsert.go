@@ -71,7 +71,8 @@ removed. Only a salted hash travels to the broker. Kafka accepts 4096 to
 		},
 	}
 	cmd.Flags().StringVar(&mechanism, "mechanism", "", "SCRAM-SHA-256 or SCRAM-SHA-512")
-	cmd.Flags().IntVar(&iterations, "iterations", 8192, "SCRAM iterations (4096 to 16384)")
+	// 4096 is kafka-configs.sh's default (and Kafka's minimum).
+	cmd.Flags().IntVar(&iterations, "iterations", kafka.MinSCRAMIterations, "SCRAM iterations (4096 to 16384)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "file holding the password")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin")
 	return cmd
