@@ -352,3 +352,61 @@ func (a *Admin) topicConfigs(ctx context.Context, topics, keys, full []string) (
 	}
 	return vals, entries, failed, nil
 }
+
+// ConfigChange is one IncrementalAlterConfigs operation: set Name to Value,
+// or delete Name (revert to the inherited value) when Delete is true.
+type ConfigChange struct {
+	Name   string
+	Value  string
+	Delete bool
+}
+
+// AlterConfigs applies changes to one resource with IncrementalAlterConfigs
+// (validateOnly: the broker checks and applies nothing). A broker id must
+// be altered on that broker; topics and the broker defaults on any broker.
+// Unknown names and invalid values come back as a *KafkaError carrying
+// Kafka's message.
+func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, changes []ConfigChange, validateOnly bool) error {
+	var b *sarama.Broker
+	var err error
+	if r.Type == BrokerResource && r.Name != "" {
+		id, perr := strconv.ParseInt(r.Name, 10, 32)
+		if perr != nil {
+			return fmt.Errorf("broker id %q is not a number", r.Name)
+		}
+		b, err = a.brokerByID(int32(id))
+	} else {
+		b, err = a.anyBroker()
+	}
+	if err != nil {
+		return err
+	}
+	res := &sarama.IncrementalAlterConfigsResource{Type: sarama.ConfigResourceType(r.Type), Name: r.Name, ConfigEntries: map[string]sarama.IncrementalAlterConfigsEntry{}}
+	for _, c := range changes {
+		if c.Delete {
+			res.ConfigEntries[c.Name] = sarama.IncrementalAlterConfigsEntry{Operation: sarama.IncrementalAlterConfigsOperationDelete}
+			continue
+		}
+		v := c.Value
+		res.ConfigEntries[c.Name] = sarama.IncrementalAlterConfigsEntry{Operation: sarama.IncrementalAlterConfigsOperationSet, Value: &v}
+	}
+	req := &sarama.IncrementalAlterConfigsRequest{Resources: []*sarama.IncrementalAlterConfigsResource{res}, ValidateOnly: validateOnly}
+	if a.conf.Version.IsAtLeast(sarama.V2_4_0_0) {
+		req.Version = 1
+	}
+	what := "alter configs of " + r.String()
+	a.logf("IncrementalAlterConfigs to broker %d (%s): %s, %d changes, validate-only %v", b.ID(), b.Addr(), r, len(changes), validateOnly)
+	resp, err := Do(ctx, fmt.Sprintf("%s on broker %d (%s)", what, b.ID(), b.Addr()), func() (*sarama.IncrementalAlterConfigsResponse, error) {
+		return b.IncrementalAlterConfigs(req)
+	})
+	if err != nil {
+		return a.classify(b.Addr(), err)
+	}
+	for _, rr := range resp.Resources {
+		if rr.Name == r.Name && rr.ErrorCode != 0 {
+			msg := rr.ErrorMsg
+			return kafkaErr(what, sarama.KError(rr.ErrorCode), &msg)
+		}
+	}
+	return nil
+}

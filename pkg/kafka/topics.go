@@ -158,3 +158,14 @@ func topicErr(name string, kerr sarama.KError) error {
 	}
 	return fmt.Errorf("topic %q: %w", name, kerr)
 }
+
+// KnownBrokers are the brokers in the client's cached metadata (from
+// connecting; no request), sorted by id.
+func (a *Admin) KnownBrokers() []Broker {
+	var out []Broker
+	for _, b := range a.client.Brokers() {
+		out = append(out, Broker{ID: b.ID(), Addr: b.Addr(), Rack: b.Rack()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

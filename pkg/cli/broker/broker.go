@@ -15,6 +15,7 @@ import (
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "broker", Short: "List brokers and their configs", Args: cmdutil.NoArgs}
 	cmd.AddCommand(NewCmdList(f, nil))
+	cmd.AddCommand(NewCmdConfig(f))
 	return cmd
 }
 

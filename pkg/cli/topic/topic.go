@@ -1,4 +1,5 @@
-// Package topic implements `kctl topic`.
+// Package topic implements `kctl topic`: list, describe with Kafka's health
+// filters, create, delete, alter, configs and the durability audit.
 package topic
 
 import (
@@ -10,5 +11,7 @@ import (
 // NewCmd returns `kctl topic`.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "topic", Short: "Inspect, create, alter and audit topics", Args: cmdutil.NoArgs}
+	cmd.AddCommand(NewCmdList(f, nil), NewCmdDescribe(f, nil), NewCmdCreate(f, nil), NewCmdDelete(f, nil),
+		NewCmdAlter(f, nil), NewCmdConfig(f), NewCmdAudit(f, nil))
 	return cmd
 }

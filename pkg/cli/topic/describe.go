@@ -1,0 +1,457 @@
+package topic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/topics"
+)
+
+// DescribeOptions are the inputs of `kctl topic describe`.
+type DescribeOptions struct {
+	F               *cmdutil.Factory
+	Topics          []string
+	Pattern         string
+	ExcludeInternal bool
+	Filter          topics.Filter
+	Offsets         bool
+	Configs         bool
+}
+
+// DescribeView is the JSON shape of `topic describe`.
+type DescribeView struct {
+	Topics []TopicView `json:"topics"`
+}
+
+// TopicView is one topic. Configs (the non-default ones), and each
+// partition's underMinIsr/atMinIsr, are present when min.insync.replicas
+// was fetched: with a health filter or --configs.
+type TopicView struct {
+	Name              string             `json:"name"`
+	TopicID           string             `json:"topicId"`
+	Internal          bool               `json:"internal"`
+	PartitionCount    int                `json:"partitionCount"`
+	ReplicationFactor int                `json:"replicationFactor"`
+	Configs           *map[string]string `json:"configs,omitempty"`
+	Partitions        []PartitionView    `json:"partitions"`
+}
+
+// PartitionView is one partition; leader is -1 when there is none.
+type PartitionView struct {
+	Partition       int32   `json:"partition"`
+	Leader          int32   `json:"leader"`
+	Replicas        []int32 `json:"replicas"`
+	ISR             []int32 `json:"isr"`
+	OfflineReplicas []int32 `json:"offlineReplicas"`
+	LogStartOffset  *int64  `json:"logStartOffset,omitempty"`
+	LogEndOffset    *int64  `json:"logEndOffset,omitempty"`
+	UnderReplicated bool    `json:"underReplicated"`
+	UnderMinISR     *bool   `json:"underMinIsr,omitempty"`
+	AtMinISR        *bool   `json:"atMinIsr,omitempty"`
+	Unavailable     bool    `json:"unavailable"`
+
+	health topics.Health
+}
+
+// NewCmdDescribe returns `kctl topic describe`.
+func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
+	opts := &DescribeOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "describe [TOPIC...]",
+		Short: "Show partitions, leaders, replicas and ISR; find partitions in trouble",
+		Long: `Show each topic's id, partition count, replication factor and every
+partition's leader, replicas, in-sync replicas (ISR) and offline replicas.
+
+The health filters answer "which partitions are in trouble, and why" across the
+whole cluster (or the named topics), with the meaning kafka-topics.sh gives them:
+
+  --under-replicated-partitions  the ISR is smaller than the replica set
+  --under-min-isr-partitions     no leader, or the ISR is smaller than the topic's
+                                 effective min.insync.replicas (acks=all fails)
+  --at-min-isr-partitions        the ISR equals min.insync.replicas (one more
+                                 lost replica and acks=all fails)
+  --unavailable-partitions       no leader, or the leader is not a live broker
+  --leader-not-preferred         the leader is not the first (preferred) replica
+
+Several filters show the partitions matching any of them. With a filter only the
+matching partitions are printed, one table, no topic headers (as kafka-topics.sh).
+
+Requests: one Metadata request, whatever the topic count. A filter or --configs
+adds one DescribeConfigs request for all the topics involved (min.insync.replicas
+and the broker default). --offsets adds two ListOffsets requests (earliest,
+latest) per leader broker, in parallel.`,
+		Example: `  kctl topic describe orders
+  kctl topic describe --under-replicated-partitions
+  kctl topic describe --under-min-isr-partitions --unavailable-partitions
+  kctl topic describe --pattern 'orders.*' --offsets --configs
+  kctl topic describe orders -o json | jq '.topics[0].partitions[] | select(.underReplicated)'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Topics = args
+			if err := (selection{Names: args, Pattern: opts.Pattern}).validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return RunDescribe(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Pattern, "pattern", "", "only topics whose whole name matches this regular expression")
+	fl.BoolVar(&opts.ExcludeInternal, "exclude-internal", false, "leave out internal topics such as __consumer_offsets")
+	fl.BoolVar(&opts.Filter.UnderReplicated, "under-replicated-partitions", false, "only partitions whose ISR is smaller than the replica set")
+	fl.BoolVar(&opts.Filter.UnderMinISR, "under-min-isr-partitions", false, "only partitions without a leader or with fewer in-sync replicas than min.insync.replicas")
+	fl.BoolVar(&opts.Filter.AtMinISR, "at-min-isr-partitions", false, "only partitions whose ISR count equals min.insync.replicas")
+	fl.BoolVar(&opts.Filter.Unavailable, "unavailable-partitions", false, "only partitions without a leader or whose leader is not a live broker")
+	fl.BoolVar(&opts.Filter.LeaderNotPreferred, "leader-not-preferred", false, "only partitions whose leader is not the first replica")
+	fl.BoolVar(&opts.Offsets, "offsets", false, "add log start and end offsets (2 ListOffsets requests per leader broker)")
+	fl.BoolVar(&opts.Configs, "configs", false, "fetch configs: show non-default configs and min.insync.replicas status (1 DescribeConfigs request)")
+	return cmd
+}
+
+// PartitionHeaders are the partition table's columns (offsets added with
+// --offsets, before STATUS).
+var PartitionHeaders = []string{"TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR", "OFFLINE-REPLICAS"}
+
+// RunDescribe runs `topic describe`.
+func RunDescribe(parent context.Context, o *DescribeOptions) error {
+	p, err := o.F.Printer()
+	if err != nil {
+		return err
+	}
+	ctx, cancel, err := o.F.Context(parent)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	a, err := o.F.Admin(ctx)
+	if err != nil {
+		return err
+	}
+	sel := selection{Names: o.Topics, Pattern: o.Pattern, ExcludeInternal: o.ExcludeInternal}
+	ts, brokers, err := a.DescribeTopics(ctx, sel.metadataNames())
+	if err != nil {
+		return err
+	}
+	ts, failed := sel.apply(o.F, ts)
+	live := liveSet(brokers)
+	filtering := o.Filter.Active()
+
+	// Which partitions match (filters that need no config decide now),
+	// and which topics need configs.
+	type matched struct {
+		t     *kafka.TopicInfo
+		parts []int // indexes into t.Partitions
+	}
+	var needCfg []string
+	if filtering || o.Configs {
+		for i := range ts {
+			t := &ts[i]
+			if o.Configs || o.Filter.NeedsMinISR() {
+				needCfg = append(needCfg, t.Name)
+				continue
+			}
+			for _, pi := range t.Partitions {
+				if o.Filter.Match(topics.Classify(pi.Leader, pi.Replicas, pi.ISR, 0, live)) {
+					needCfg = append(needCfg, t.Name)
+					break
+				}
+			}
+		}
+	}
+	minISR := map[string]int{}
+	configs := map[string]map[string]string{}
+	gone := map[string]bool{}
+	if len(needCfg) > 0 {
+		_, entries, cfgFailed, err := a.TopicConfigs(ctx, nil, nil, needCfg)
+		if err != nil {
+			return err
+		}
+		for _, name := range needCfg {
+			e := cfgFailed[name]
+			switch {
+			case e == nil:
+				minISR[name] = effectiveMinISR(entries[name])
+				configs[name] = nonDefault(entries[name])
+			case errors.Is(e, kafka.ErrTopicNotFound):
+				// Deleted between the Metadata and DescribeConfigs
+				// requests: report it, describe the others.
+				o.F.Warnf("Error: topic '%s' was deleted while it was being described", name)
+				gone[name] = true
+				failed++
+			default:
+				o.F.Warnf("Error: configs of topic '%s': %v (min.insync.replicas unknown)", name, e)
+				failed++
+			}
+		}
+	}
+
+	var out []matched
+	for i := range ts {
+		t := &ts[i]
+		if gone[t.Name] {
+			continue
+		}
+		m := matched{t: t}
+		for j, pi := range t.Partitions {
+			if o.Filter.Match(topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)) {
+				m.parts = append(m.parts, j)
+			}
+		}
+		if filtering && len(m.parts) == 0 {
+			continue
+		}
+		out = append(out, m)
+	}
+
+	var offsets map[kafka.TopicPartition][2]*int64
+	if o.Offsets {
+		var tps []kafka.TopicPartition
+		for _, m := range out {
+			for _, j := range m.parts {
+				if pi := m.t.Partitions[j]; pi.Leader >= 0 {
+					tps = append(tps, kafka.TopicPartition{Topic: m.t.Name, Partition: pi.Partition})
+				}
+			}
+		}
+		var nfail int
+		offsets, nfail, err = fetchOffsets(ctx, o.F, a, tps)
+		if err != nil {
+			return err
+		}
+		failed += nfail
+	}
+
+	v := DescribeView{Topics: make([]TopicView, 0, len(out))}
+	for _, m := range out {
+		t := m.t
+		tv := TopicView{Name: t.Name, TopicID: t.TopicID, Internal: t.Internal, PartitionCount: len(t.Partitions),
+			ReplicationFactor: t.ReplicationFactor(), Partitions: make([]PartitionView, 0, len(m.parts))}
+		cfg, known := configs[t.Name]
+		if known {
+			tv.Configs = &cfg
+		}
+		for _, j := range m.parts {
+			pi := t.Partitions[j]
+			h := topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)
+			pv := PartitionView{Partition: pi.Partition, Leader: pi.Leader, Replicas: nonNil(pi.Replicas), ISR: nonNil(pi.ISR),
+				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h}
+			if pi.Leader < 0 {
+				pv.Leader = -1
+			}
+			if known {
+				under, at := h.UnderMinISR, h.AtMinISR
+				pv.UnderMinISR, pv.AtMinISR = &under, &at
+			}
+			if o.Offsets {
+				off := offsets[kafka.TopicPartition{Topic: t.Name, Partition: pi.Partition}]
+				pv.LogStartOffset, pv.LogEndOffset = off[0], off[1]
+			}
+			tv.Partitions = append(tv.Partitions, pv)
+		}
+		v.Topics = append(v.Topics, tv)
+	}
+
+	if done, err := p.Data(v); done {
+		if err != nil {
+			return err
+		}
+		return partial(failed, "topics")
+	}
+	if err := printDescribeTable(o, p, v, filtering); err != nil {
+		return err
+	}
+	return partial(failed, "topics")
+}
+
+// fetchOffsets asks earliest and latest offsets of tps, the two plans in
+// parallel (each is one ListOffsets request per leader broker).
+func fetchOffsets(ctx context.Context, f *cmdutil.Factory, a *kafka.Admin, tps []kafka.TopicPartition) (map[kafka.TopicPartition][2]*int64, int, error) {
+	out := make(map[kafka.TopicPartition][2]*int64, len(tps))
+	if len(tps) == 0 {
+		return out, 0, nil
+	}
+	var earliest, latest map[kafka.TopicPartition]kafka.PartitionOffset
+	err := kafka.Parallel(
+		func() (err error) {
+			earliest, err = a.ListOffsets(ctx, tps, kafka.OffsetEarliest, kafka.ReadUncommitted)
+			return err
+		},
+		func() (err error) {
+			latest, err = a.ListOffsets(ctx, tps, kafka.OffsetLatest, kafka.ReadUncommitted)
+			return err
+		},
+	)
+	if err != nil {
+		return nil, 0, err
+	}
+	failed := 0
+	for _, tp := range tps {
+		var pair [2]*int64
+		e, l := earliest[tp], latest[tp]
+		if e.Err == nil {
+			v := e.Offset
+			pair[0] = &v
+		}
+		if l.Err == nil {
+			v := l.Offset
+			pair[1] = &v
+		}
+		if e.Err != nil || l.Err != nil {
+			err := e.Err
+			if err == nil {
+				err = l.Err
+			}
+			f.Warnf("Error: offsets of %s: %v", tp, err)
+			failed++
+		}
+		out[tp] = pair
+	}
+	return out, failed, nil
+}
+
+// effectiveMinISR reads min.insync.replicas from a topic's entries;
+// 0 when absent or unreadable (unknown).
+func effectiveMinISR(es []kafka.ConfigEntry) int {
+	for _, e := range es {
+		if e.Name == kafka.MinISRKey {
+			if n, err := strconv.Atoi(e.Value); err == nil {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// nonDefault keeps the configs kafka-topics.sh shows in its describe
+// header: everything not at Kafka's built-in default (topic overrides, and
+// broker-level values the topic inherits). Sensitive values are hidden.
+func nonDefault(es []kafka.ConfigEntry) map[string]string {
+	m := map[string]string{}
+	for _, e := range es {
+		if e.Source == kafka.SourceDefault || e.Source == kafka.SourceUnknown {
+			continue
+		}
+		v := e.Value
+		if e.Sensitive {
+			v = hidden
+		}
+		m[e.Name] = v
+	}
+	return m
+}
+
+const hidden = "[hidden]"
+
+func statusString(h topics.Health, minKnown bool) string {
+	var s []string
+	if h.Unavailable {
+		s = append(s, "unavailable")
+	}
+	if h.UnderMinISR {
+		s = append(s, "under-min-isr")
+	}
+	if h.UnderReplicated {
+		s = append(s, "under-replicated")
+	}
+	if h.AtMinISR && minKnown {
+		s = append(s, "at-min-isr")
+	}
+	if h.LeaderNotPreferred {
+		s = append(s, "leader-not-preferred")
+	}
+	if len(s) == 0 {
+		return "ok"
+	}
+	return strings.Join(s, ",")
+}
+
+func printDescribeTable(o *DescribeOptions, p interface {
+	Table([]string, [][]string) error
+}, v DescribeView, filtering bool) error {
+	headers := append([]string{}, PartitionHeaders...)
+	if o.Offsets {
+		headers = append(headers, "LOG-START-OFFSET", "LOG-END-OFFSET")
+	}
+	headers = append(headers, "STATUS")
+	row := func(t TopicView, pv PartitionView) []string {
+		r := []string{t.Name, strconv.Itoa(int(pv.Partition)), leaderString(pv.Leader), ids(pv.Replicas), ids(pv.ISR), ids(pv.OfflineReplicas)}
+		if o.Offsets {
+			r = append(r, dash(pv.LogStartOffset), dash(pv.LogEndOffset))
+		}
+		return append(r, statusString(pv.health, pv.AtMinISR != nil))
+	}
+	out := o.F.Streams.Out
+	if filtering {
+		var rows [][]string
+		for _, t := range v.Topics {
+			for _, pv := range t.Partitions {
+				rows = append(rows, row(t, pv))
+			}
+		}
+		if len(rows) == 0 {
+			o.F.Warnf("No partitions match.")
+			return nil
+		}
+		return p.Table(headers, rows)
+	}
+	for i, t := range v.Topics {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		id := t.TopicID
+		if id == "" {
+			id = "-"
+		}
+		fmt.Fprintf(out, "Topic: %s\tTopicId: %s\tPartitionCount: %d\tReplicationFactor: %d", t.Name, id, t.PartitionCount, t.ReplicationFactor)
+		if t.Internal {
+			fmt.Fprint(out, "\tInternal: true")
+		}
+		if t.Configs != nil {
+			fmt.Fprintf(out, "\tConfigs: %s", configString(*t.Configs))
+		}
+		fmt.Fprintln(out)
+		rows := make([][]string, 0, len(t.Partitions))
+		for _, pv := range t.Partitions {
+			rows = append(rows, row(t, pv))
+		}
+		if err := p.Table(headers, rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func configString(m map[string]string) string {
+	if len(m) == 0 {
+		return "-"
+	}
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	var b strings.Builder
+	for i, k := range ks {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k + "=" + m[k])
+	}
+	return b.String()
+}
+
+func dash(v *int64) string {
+	if v == nil {
+		return "-"
+	}
+	return strconv.FormatInt(*v, 10)
+}
