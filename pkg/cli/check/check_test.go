@@ -702,3 +702,173 @@ func TestCheckCouldNotRun(t *testing.T) {
 		}
 	}
 }
+
+// kafkaLikeSASL makes a PLAINTEXT kfake cluster answer SASL the way Apache
+// Kafka does: SaslHandshake lists the enabled mechanisms in every answer,
+// and SaslAuthenticate is answered by auth (error code and message).
+// Without kfake's own SASL the connection is usable afterwards.
+func kafkaLikeSASL(c *sandbox.Cluster, enabled []string, auth func(token []byte) (int16, string)) {
+	c.Kfake.ControlKey(int16(kmsg.SASLHandshake), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		hs := req.(*kmsg.SASLHandshakeRequest)
+		resp := hs.ResponseKind().(*kmsg.SASLHandshakeResponse)
+		resp.SupportedMechanisms = enabled
+		resp.ErrorCode = kerr.UnsupportedSaslMechanism.Code
+		for _, m := range enabled {
+			if m == hs.Mechanism {
+				resp.ErrorCode = 0
+			}
+		}
+		return resp, nil, true
+	})
+	c.Kfake.ControlKey(int16(kmsg.SASLAuthenticate), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		a := req.(*kmsg.SASLAuthenticateRequest)
+		resp := a.ResponseKind().(*kmsg.SASLAuthenticateResponse)
+		code, msg := auth(a.SASLAuthBytes)
+		resp.ErrorCode = code
+		if msg != "" {
+			resp.ErrorMessage = kmsg.StringPtr(msg)
+		}
+		return resp, nil, true
+	})
+}
+
+func TestConnectivitySASLKafkaAnswers(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	kafkaLikeSASL(c, []string{"PLAIN", "SCRAM-SHA-512"}, func(token []byte) (int16, string) {
+		if string(token) == "\x00alice\x00alice-secret" {
+			return 0, ""
+		}
+		return kerr.SaslAuthenticationFailed.Code, "Authentication failed: Invalid username or password"
+	})
+
+	r := runJSON(t, saslArgs(t, c, "PLAIN", "alice", "alice-secret")...)
+	expect(t, r, 0, "PASS")
+	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=SKIP api-versions=PASS sasl=PASS metadata=PASS")
+	if d := step(t, r.View.Brokers[0], "sasl").Detail; d != "authenticated as alice with PLAIN; enabled: PLAIN, SCRAM-SHA-512" {
+		t.Errorf("detail %q", d)
+	}
+
+	r = runJSON(t, saslArgs(t, c, "PLAIN", "alice", "wrong")...)
+	expect(t, r, 2, "FAIL")
+	s := step(t, r.View.Brokers[0], "sasl")
+	if s.Detail != "PLAIN authentication failed: Authentication failed: Invalid username or password" {
+		t.Errorf("detail %q", s.Detail)
+	}
+	expectHint(t, s, "authentication of alice with PLAIN failed: wrong password, unknown user, or no PLAIN credentials for this user; check --sasl-username and the password (sasl.jaas.config)")
+
+	r = runJSON(t, saslArgs(t, c, "SCRAM-SHA-256", "alice", "alice-secret")...)
+	expect(t, r, 2, "FAIL")
+	expectHint(t, step(t, r.View.Brokers[0], "sasl"), "SCRAM-SHA-256 is not enabled on this listener; enabled: PLAIN, SCRAM-SHA-512; set --sasl-mechanism (sasl.mechanism) to an enabled one, or add SCRAM-SHA-256 to sasl.enabled.mechanisms")
+}
+
+func TestConnectivitySASLClientOnPlaintextListener(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	// Apache Kafka answers a SaslHandshake on a PLAINTEXT listener with
+	// ILLEGAL_SASL_STATE.
+	c.Kfake.ControlKey(int16(kmsg.SASLHandshake), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		resp := req.(*kmsg.SASLHandshakeRequest).ResponseKind().(*kmsg.SASLHandshakeResponse)
+		resp.ErrorCode = kerr.IllegalSaslState.Code
+		return resp, nil, true
+	})
+	r := runJSON(t, saslArgs(t, c, "SCRAM-SHA-512", "alice", "x")...)
+	expect(t, r, 2, "FAIL")
+	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=SKIP api-versions=PASS sasl=FAIL metadata=SKIP")
+	expectHint(t, step(t, r.View.Brokers[0], "sasl"), "the listener does not use SASL: set security.protocol=PLAINTEXT or use the SASL port")
+}
+
+func TestConnectivitySASLSSL(t *testing.T) {
+	t.Parallel()
+	pki := newCerts(t)
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 2, SASL: "scram-sha-512", TLS: sandbox.ServerTLS(localLeaf(t, pki, time.Time{}, time.Time{}), nil)})
+	args := saslArgs(t, c, "SCRAM-SHA-512", "admin", "admin-secret")
+	args[3] = "SASL_SSL"
+	r := runJSON(t, append([]string{"--tls-ca-file", pki.caFile}, args...)...)
+	expect(t, r, 0, "PASS")
+	if len(r.View.Brokers) != 2 {
+		t.Fatalf("brokers %+v", r.View.Brokers)
+	}
+	for _, b := range r.View.Brokers {
+		expectSteps(t, b, "dns=PASS tcp=PASS tls=PASS api-versions=PASS sasl=PASS metadata=PASS")
+	}
+
+	// check tls: when listing the brokers fails (bad password), only the
+	// bootstrap address is checked, and that is a warning.
+	args = saslArgs(t, c, "SCRAM-SHA-512", "admin", "wrong")
+	args[3] = "SASL_SSL"
+	args[len(args)-1] = "tls"
+	r = runJSON(t, append([]string{"--tls-ca-file", pki.caFile}, args...)...)
+	expect(t, r, 1, "WARN")
+	if len(r.View.Brokers) != 1 {
+		t.Fatalf("brokers %+v", r.View.Brokers)
+	}
+	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=PASS metadata=WARN")
+	s := step(t, r.View.Brokers[0], "metadata")
+	if s.Detail != "could not list the brokers: sasl failed" {
+		t.Errorf("detail %q", s.Detail)
+	}
+	if !strings.HasPrefix(s.Hint, "could not list the advertised brokers (sasl: SCRAM-SHA-512 authentication failed: the broker closed the connection (authentication of admin with SCRAM-SHA-512 failed") ||
+		!strings.HasSuffix(s.Hint, "): only the bootstrap addresses were checked; run `kctl check connectivity`") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
+
+func TestConnectivityInsecureSkipVerifyWarns(t *testing.T) {
+	t.Parallel()
+	pki := newCerts(t)
+	c := tlsCluster(t, sandbox.ServerTLS(localLeaf(t, pki, time.Time{}, time.Time{}), nil), 1)
+	other := newCerts(t)
+	r := runJSON(t, "--brokers", c.Addrs[0], "--tls-ca-file", other.caFile, "--tls-insecure-skip-verify", "--timeout", "5s", "check", "connectivity")
+	expect(t, r, 1, "WARN")
+	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=WARN api-versions=PASS sasl=SKIP metadata=PASS")
+	s := step(t, r.View.Brokers[0], "tls")
+	expectHint(t, s, "certificate verification is disabled (--tls-insecure-skip-verify): set --tls-ca-file to the cluster's CA instead")
+	if !strings.HasSuffix(s.Detail, "; chain and host name NOT verified (--tls-insecure-skip-verify); would fail: CN=broker,O=kctl sandbox, issued by CN=broker CA,O=kctl sandbox: signed by an unknown authority (not in ca.pem)") {
+		t.Errorf("detail %q", s.Detail)
+	}
+	if !strings.Contains(r.Stderr, "Warning: TLS certificate verification is disabled") {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+}
+
+func TestConnectivityClusterIDMismatch(t *testing.T) {
+	t.Parallel()
+	a := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	b := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	b.Kfake.ControlKey(int16(kmsg.Metadata), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		b.Kfake.KeepControl()
+		resp := req.(*kmsg.MetadataRequest).ResponseKind().(*kmsg.MetadataResponse)
+		host, port, _ := net.SplitHostPort(b.Addrs[0])
+		p, _ := strconv.Atoi(port)
+		br := kmsg.NewMetadataResponseBroker()
+		br.NodeID, br.Host, br.Port = 7, host, int32(p)
+		resp.Brokers = []kmsg.MetadataResponseBroker{br}
+		resp.ClusterID = kmsg.StringPtr("other-cluster")
+		resp.ControllerID = 7
+		return resp, nil, true
+	})
+	r := runJSON(t, "--brokers", a.Addrs[0]+","+b.Addrs[0], "--timeout", "5s", "check", "connectivity")
+	expect(t, r, 1, "WARN")
+	if len(r.View.Brokers) != 2 {
+		t.Fatalf("brokers %+v", r.View.Brokers)
+	}
+	expectSteps(t, r.View.Brokers[0], allPass)
+	expectSteps(t, r.View.Brokers[1], "dns=PASS tcp=PASS tls=SKIP api-versions=PASS sasl=SKIP metadata=WARN")
+	expectHint(t, step(t, r.View.Brokers[1], "metadata"), "this broker belongs to cluster other-cluster, the first bootstrap address to kctl-sandbox: check bootstrap.servers and advertised.listeners")
+	if r.View.Brokers[1].ID != nil {
+		t.Errorf("the other cluster's broker got an id")
+	}
+}
+
+func TestConnectivityVerboseTrace(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	r := clitest.Run(t, "", "--brokers", c.Addrs[0], "-v", "check", "conn")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "[kctl] bootstrap "+c.Addrs[0]+": metadata PASS in ") {
+		t.Errorf("exit %d stderr %q", r.Code, r.Stderr)
+	}
+}
