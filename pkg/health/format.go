@@ -90,12 +90,20 @@ func (r *Report) Nagios() string {
 	switch {
 	case len(r.Checks) == 0:
 		summary = "no check ran"
+	case len(bad) == 0 && len(r.Checks) == 1:
+		summary = "1 check OK"
 	case len(bad) == 0:
-		summary = fmt.Sprintf("all %s OK", plural(len(r.Checks), "check", "checks"))
+		summary = fmt.Sprintf("all %d checks OK", len(r.Checks))
 	default:
-		msgs := make([]string, len(bad))
-		for i, c := range bad {
-			msgs[i] = c.Message
+		// One cause (an unreachable cluster) often fails several checks
+		// with the same words: say it once.
+		seen := map[string]bool{}
+		var msgs []string
+		for _, c := range bad {
+			if !seen[c.Message] {
+				seen[c.Message] = true
+				msgs = append(msgs, c.Message)
+			}
 		}
 		summary = strings.Join(msgs, ", ")
 	}

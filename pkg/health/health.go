@@ -244,8 +244,13 @@ type Partitions struct {
 	UnderMinISR     []string
 	UnderReplicated []string
 	AtMinISR        []string
-	// Errors are topics that could not be described or classified.
+	// Errors are topics that could not be described: every partition
+	// check is a lower bound, so none of them may say OK.
 	Errors []string
+	// MinISRErrors are topics whose min.insync.replicas is unknown: only
+	// their leaderless partitions count as under min ISR, so the two
+	// min-ISR checks may not say OK.
+	MinISRErrors []string
 }
 
 // Groups are the consumer groups the run selected.
@@ -513,6 +518,11 @@ func partitionCheck(name string, p *Partitions) Check {
 		c.Status = Worst(c.Status, Unknown)
 		c.Message += fmt.Sprintf(" (%s could not be checked)", plural(len(p.Errors), "topic", "topics"))
 		c.Details = capDetails(append(c.Details, p.Errors...))
+	}
+	if len(p.MinISRErrors) > 0 && (name == CheckUnderMinISR || name == CheckAtMinISR) {
+		c.Status = Worst(c.Status, Unknown)
+		c.Message += fmt.Sprintf(" (min.insync.replicas unknown for %s)", plural(len(p.MinISRErrors), "topic", "topics"))
+		c.Details = capDetails(append(c.Details, p.MinISRErrors...))
 	}
 	c.perf = []perfDatum{{label: spec.label, value: float64(n), th: th}}
 	return c

@@ -128,16 +128,34 @@ func (a *Admin) Close() error {
 	conns := a.conns
 	a.conns = nil
 	a.mu.Unlock()
-	for _, b := range conns {
-		_ = b.Close()
-	}
+	done := make(chan error, 1)
+	go func() {
+		for _, b := range conns {
+			_ = b.Close()
+		}
+		var err error
+		if a.client != nil {
+			err = a.client.Close()
+		}
+		done <- err
+	}()
+	// sarama takes a broker's lock to close it (and the client's lock, which
+	// a caller blocked on a broker lock may hold); a broker stuck in its
+	// connection handshake holds that lock for up to twice the read
+	// timeout. A command must not outlive its --timeout for that: wait a
+	// moment, then leave the sockets to their own timeouts (or the exit).
 	var err error
-	if a.client != nil {
-		err = a.client.Close()
+	select {
+	case err = <-done:
+	case <-time.After(closeGrace):
+		a.logf("closing the connections did not finish within %v (a broker that does not answer?); not waiting", closeGrace)
 	}
 	a.detach()
 	return err
 }
+
+// closeGrace bounds Close.
+const closeGrace = 200 * time.Millisecond
 
 func (a *Admin) logf(format string, args ...any) {
 	if a.verbose != nil {

@@ -1,0 +1,216 @@
+package health
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/health"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/topics"
+)
+
+// gather collects the facts of the selected checks. Three independent
+// strands run in parallel, each within ctx, so one hung broker costs at most
+// the deadline:
+//   - probes: a bounded connect to every broker of the connect-time
+//     metadata (ApiVersions only; TLS certificates come with it);
+//   - the topic plan: one Metadata, then one DescribeConfigs for
+//     min.insync.replicas when a min-ISR check is selected;
+//   - the lag plan of the selected groups.
+func gather(ctx context.Context, a *kafka.Admin, s config.Settings, o *Options, checks []string) health.Facts {
+	var (
+		wg         sync.WaitGroup
+		brokers    *health.Brokers
+		tlsFacts   *health.TLS
+		controller *health.Controller
+		parts      *health.Partitions
+		groups     *health.Groups
+	)
+	if o.wants(checks, health.CheckBrokers, health.CheckTLSExpiry) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			probes := kafka.ProbeBrokers(ctx, s, a.MetadataBrokers())
+			if o.wants(checks, health.CheckBrokers) {
+				brokers = brokerFacts(probes)
+			}
+			if o.wants(checks, health.CheckTLSExpiry) {
+				tlsFacts = certFacts(probes)
+			}
+		}()
+	}
+	if o.wants(checks, health.CheckController, health.CheckOffline, health.CheckUnderMinISR, health.CheckUnderReplicated, health.CheckAtMinISR) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			type res struct {
+				c *health.Controller
+				p *health.Partitions
+			}
+			r, ok := bounded(ctx, func() res {
+				c, p := topicFacts(ctx, a, o.wants(checks, health.CheckUnderMinISR, health.CheckAtMinISR))
+				return res{c, p}
+			})
+			if !ok {
+				msg := "topic metadata: no answer within the timeout"
+				r = res{&health.Controller{Err: msg}, &health.Partitions{Err: msg}}
+			}
+			controller, parts = r.c, r.p
+		}()
+	}
+	if o.wants(checks, health.CheckConsumerLag) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ok bool
+			if groups, ok = bounded(ctx, func() *health.Groups { return lagFacts(ctx, a, o) }); !ok {
+				groups = unknownGroups(o, "consumer lag: no answer within the timeout")
+			}
+		}()
+	}
+	wg.Wait()
+	return health.Facts{Brokers: brokers, Controller: controller, Partitions: parts, Groups: groups, TLS: tlsFacts}
+}
+
+// bounded returns fn's result, or false when ctx ends first. The admin
+// layer bounds its requests, but sarama takes a broker's lock before some
+// of them (picking the least loaded broker reads every broker's queue), and
+// a broker still in its connection handshake holds that lock for up to
+// twice the read timeout: a hung broker must cost this run its deadline,
+// not more. The abandoned call ends on its own socket timeouts.
+func bounded[T any](ctx context.Context, fn func() T) (T, bool) {
+	ch := make(chan T, 1)
+	go func() { ch <- fn() }()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-ctx.Done():
+		var zero T
+		return zero, false
+	}
+}
+
+func brokerFacts(probes []kafka.BrokerProbe) *health.Brokers {
+	b := &health.Brokers{}
+	for _, p := range probes {
+		bp := health.BrokerProbe{ID: p.ID, Addr: p.Addr}
+		if p.Err != nil {
+			bp.Err = p.Err.Error()
+		}
+		b.Brokers = append(b.Brokers, bp)
+	}
+	return b
+}
+
+func certFacts(probes []kafka.BrokerProbe) *health.TLS {
+	t := &health.TLS{}
+	for _, p := range probes {
+		c := health.Cert{Broker: p.ID, Addr: p.Addr}
+		switch {
+		case p.Cert != nil:
+			c.Subject = kafka.CertSubject(p.Cert)
+			c.NotAfter = p.Cert.NotAfter
+		case p.Err != nil:
+			c.Err = p.Err.Error()
+		default:
+			c.Err = "the broker presented no certificate"
+		}
+		t.Certs = append(t.Certs, c)
+	}
+	return t
+}
+
+// bootstrapCerts reads the certificates of the bootstrap brokers when the
+// connection failed (ids unknown: -1).
+func bootstrapCerts(ctx context.Context, s config.Settings) *health.TLS {
+	var bs []kafka.Broker
+	for _, addr := range s.Brokers {
+		bs = append(bs, kafka.Broker{ID: -1, Addr: addr})
+	}
+	t := certFacts(kafka.ProbeBrokers(ctx, s, bs))
+	for _, c := range t.Certs {
+		if c.Err == "" {
+			return t
+		}
+	}
+	return &health.TLS{Err: "no broker certificate could be read: " + t.Certs[0].Err}
+}
+
+// topicFacts runs the topic plan: one Metadata for every topic, then, when
+// a min-ISR check needs it, one DescribeConfigs carrying every topic.
+func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.Controller, *health.Partitions) {
+	md, err := a.DescribeCluster(ctx, nil)
+	if err != nil {
+		msg := "topic metadata: " + err.Error()
+		return &health.Controller{Err: msg}, &health.Partitions{Err: msg}
+	}
+	ids := make([]int32, 0, len(md.Brokers))
+	ctl := &health.Controller{ID: md.ControllerID}
+	for _, b := range md.Brokers {
+		ids = append(ids, b.ID)
+		if b.ID == md.ControllerID {
+			ctl.Live, ctl.Addr = true, b.Addr
+		}
+	}
+	live := topics.LiveSet(ids)
+
+	p := &health.Partitions{}
+	var names []string
+	for _, t := range md.Topics {
+		if t.Err == nil {
+			names = append(names, t.Name)
+		}
+	}
+	var minISR map[string]int
+	if needMinISR && len(names) > 0 {
+		var failed map[string]error
+		minISR, failed, err = a.MinInsyncReplicas(ctx, names)
+		if err != nil {
+			p.MinISRErrors = append(p.MinISRErrors, "min.insync.replicas: "+err.Error())
+		}
+		for _, n := range names {
+			if e := failed[n]; e != nil {
+				p.MinISRErrors = append(p.MinISRErrors, e.Error())
+			}
+		}
+	}
+	for _, t := range md.Topics {
+		if t.Err != nil {
+			p.Errors = append(p.Errors, t.Err.Error())
+			continue
+		}
+		p.Topics++
+		for _, pt := range t.Partitions {
+			p.Total++
+			h := topics.Classify(pt.Leader, pt.Replicas, pt.ISR, minISR[t.Name], live)
+			name := t.Name + "[" + strconv.Itoa(int(pt.Partition)) + "]"
+			if h.Unavailable {
+				p.Offline = append(p.Offline, name+leaderNote(pt.Leader))
+			}
+			if h.UnderMinISR {
+				if pt.Leader < 0 {
+					p.UnderMinISR = append(p.UnderMinISR, name+" no leader")
+				} else {
+					p.UnderMinISR = append(p.UnderMinISR, fmt.Sprintf("%s isr %d of min %d", name, len(pt.ISR), minISR[t.Name]))
+				}
+			}
+			if h.UnderReplicated {
+				p.UnderReplicated = append(p.UnderReplicated, fmt.Sprintf("%s isr %d of %d replicas", name, len(pt.ISR), len(pt.Replicas)))
+			}
+			if h.AtMinISR {
+				p.AtMinISR = append(p.AtMinISR, fmt.Sprintf("%s isr %d = min %d", name, len(pt.ISR), minISR[t.Name]))
+			}
+		}
+	}
+	return ctl, p
+}
+
+func leaderNote(leader int32) string {
+	if leader < 0 {
+		return " no leader"
+	}
+	return fmt.Sprintf(" leader %d not live", leader)
+}
