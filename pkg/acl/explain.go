@@ -87,7 +87,7 @@ func Explain(acls []ACL, q Query) Explanation {
 	}
 	var notes []string
 	if len(otherHost) > 0 {
-		notes = append(notes, fmt.Sprintf("%d ACL(s) for specific hosts (%s) were not considered: pass --host to evaluate them", len(otherHost), distinctHosts(otherHost)))
+		notes = append(notes, fmt.Sprintf("%d ACL(s) for specific hosts (%s) were not considered: from those hosts the decision may differ (pass --host)", len(otherHost), distinctHosts(otherHost)))
 	}
 	switch {
 	case len(denies) > 0:

@@ -45,7 +45,7 @@ func TestExplainUnknownHost(t *testing.T) {
 	if got.Decision != Denied || len(got.Matched) != 0 {
 		t.Fatalf("%+v", got)
 	}
-	want := "2 ACL(s) for specific hosts (10.0.0.1, 10.0.0.2) were not considered: pass --host to evaluate them"
+	want := "2 ACL(s) for specific hosts (10.0.0.1, 10.0.0.2) were not considered: from those hosts the decision may differ (pass --host)"
 	if !strings.Contains(got.Reason, want) {
 		t.Errorf("reason %q lacks %q", got.Reason, want)
 	}
