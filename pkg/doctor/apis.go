@@ -1,9 +1,6 @@
 package doctor
 
-import (
-	"fmt"
-	"sort"
-)
+import "fmt"
 
 // APIRange is the version range a broker offers for one API key.
 type APIRange struct{ Min, Max int16 }
@@ -103,14 +100,4 @@ func InferKafkaRange(have map[int16]APIRange) string {
 		return m.since + " to " + m.until
 	}
 	return "older than 2.1"
-}
-
-// SortedKeys returns the API keys in order (for stable details).
-func SortedKeys(have map[int16]APIRange) []int16 {
-	keys := make([]int16, 0, len(have))
-	for k := range have {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	return keys
 }

@@ -19,6 +19,8 @@ import (
 
 // CheckOptions configure a doctor run (`kctl check connectivity|tls`).
 type CheckOptions struct {
+	// Thresholds for certificate expiry; zero days flag only expired
+	// certificates (the CLI passes doctor.DefaultThresholds).
 	Thresholds doctor.Thresholds
 	// Now is the clock for certificate validity; nil: time.Now.
 	Now func() time.Time
@@ -41,16 +43,13 @@ type checker struct {
 // maxParallel bounds how many brokers are probed at once.
 const maxParallel = 16
 
-// probeBudget caps the second-opinion probe after a failed handshake (the
+// secondOpinionBudget caps the second-opinion probe after a failed handshake (the
 // PLAINTEXT-or-TLS question): a live listener answers it in milliseconds.
 const secondOpinionBudget = 3 * time.Second
 
 func newChecker(s config.Settings, o CheckOptions) (*checker, error) {
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Thresholds == (doctor.Thresholds{}) {
-		o.Thresholds = doctor.DefaultThresholds
 	}
 	ck := &checker{s: s, o: o, timeout: s.Timeout}
 	if ck.timeout <= 0 {

@@ -207,6 +207,10 @@ func (p *probe) handshakeFailure(parent context.Context, err error) result {
 		}
 		return fail(doctor.TLSClosed, "the listener closed the connection during the TLS handshake")
 	}
+	if strings.Contains(err.Error(), "unsupported protocol version") || strings.Contains(err.Error(), "no cipher suite") {
+		p.facts.Cause = err.Error()
+		return fail(doctor.TLSNoCommonVersion, err.Error())
+	}
 	p.facts.Cause = err.Error()
 	return fail(doctor.TLSFailed, err.Error())
 }
@@ -221,6 +225,10 @@ func (p *probe) alertFailure(err error) result {
 		if p.certs.sent {
 			return fail(doctor.TLSClientCertRejected, "the broker rejected the client certificate: "+msg)
 		}
+		return fail(doctor.TLSClientCertRequired, "the broker asked for a client certificate and got none: "+msg)
+	case strings.Contains(msg, "handshake failure") && p.certs.requested && !p.certs.sent:
+		// TLS 1.2 servers (Go, JSSE) answer a missing required client
+		// certificate with a plain handshake_failure.
 		return fail(doctor.TLSClientCertRequired, "the broker asked for a client certificate and got none: "+msg)
 	case strings.Contains(msg, "protocol version"), strings.Contains(msg, "handshake failure"), strings.Contains(msg, "insufficient security"):
 		p.facts.Cause = msg

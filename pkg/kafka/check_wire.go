@@ -22,7 +22,7 @@ type wireConn struct {
 	plain    bool // no TLS: a TLS record in an answer means a TLS listener
 }
 
-// errResponseTooBig and friends classify what came back.
+// Errors that classify what came back.
 var (
 	errAnswerTLS   = errors.New("the listener answered with a TLS record")
 	errBadFrame    = errors.New("the answer is not a Kafka response")

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -342,8 +343,10 @@ func TestCheckTLSExpiringSoon(t *testing.T) {
 		t.Errorf("step %+v", s)
 	}
 
-	// Below both thresholds: OK.
+	// Below both thresholds: OK; zero days flag only expired certificates.
 	r = runJSON(t, append(base, "--cert-warn-days", "3", "--cert-crit-days", "1")...)
+	expect(t, r, 0, "PASS")
+	r = runJSON(t, append(base, "--cert-warn-days", "0", "--cert-crit-days", "0")...)
 	expect(t, r, 0, "PASS")
 
 	// connectivity: the same FAIL, but the connection works, so the chain goes on.
@@ -393,6 +396,14 @@ func TestConnectivityClientCertRequired(t *testing.T) {
 		t.Errorf("detail %q", d)
 	}
 
+	// TLS 1.2 fails the handshake itself; the hint is the same.
+	tc12 := sandbox.ServerTLS(localLeaf(t, pki, time.Time{}, time.Time{}), clientCA)
+	tc12.MaxVersion = tls.VersionTLS12
+	c12 := tlsCluster(t, tc12, 1)
+	r = runJSON(t, "--brokers", c12.Addrs[0], "--tls-ca-file", pki.caFile, "--timeout", "5s", "check", "connectivity")
+	expect(t, r, 2, "FAIL")
+	expectHint(t, step(t, r.View.Brokers[0], "tls"), "the broker requires a client certificate (ssl.client.auth=required): set --tls-cert-file and --tls-key-file (ssl.keystore.location)")
+
 	// One from another CA is rejected.
 	bad := pki.issue(t, sandbox.CertOptions{CommonName: "kctl", Client: true})
 	cert, key = pki.write(t, "bad.pem", bad.CertPEM), pki.write(t, "bad-key.pem", bad.KeyPEM)
@@ -409,6 +420,13 @@ func TestConnectivityPlaintextClientOnTLSListener(t *testing.T) {
 	expect(t, r, 2, "FAIL")
 	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=SKIP api-versions=FAIL sasl=SKIP metadata=SKIP")
 	expectHint(t, step(t, r.View.Brokers[0], "api-versions"), "the port speaks TLS: set security.protocol=SSL or use the PLAINTEXT port")
+
+	// A SASL_PLAINTEXT client is told SASL_SSL.
+	args := saslArgs(t, c, "SCRAM-SHA-512", "admin", "admin-secret")
+	r = runJSON(t, args...)
+	expect(t, r, 2, "FAIL")
+	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=SKIP api-versions=FAIL sasl=SKIP metadata=SKIP")
+	expectHint(t, step(t, r.View.Brokers[0], "api-versions"), "the port speaks TLS: set security.protocol=SASL_SSL or use the PLAINTEXT port")
 }
 
 func TestConnectivityTLSClientOnPlaintextListener(t *testing.T) {
@@ -690,6 +708,9 @@ func TestCheckCouldNotRun(t *testing.T) {
 		{"negative days", []string{"check", "tls", "--cert-warn-days", "-1"}, "must be 0 or more"},
 		{"unreadable CA", []string{"--brokers", "127.0.0.1:1", "--tls-ca-file", filepath.Join(pki.dir, "missing.pem"), "check", "connectivity"}, "cannot read TLS CA file"},
 		{"CA not PEM", []string{"--brokers", "127.0.0.1:1", "--tls-ca-file", pki.write(t, "junk.pem", []byte("junk")), "check", "tls"}, "holds no PEM certificate"},
+		{"unreadable password file", []string{"--brokers", "127.0.0.1:1", "--sasl-mechanism", "PLAIN", "--sasl-username", "u", "--sasl-password-file", filepath.Join(pki.dir, "nope"), "check", "conn"}, "cannot read SASL password file"},
+		{"half a client certificate", []string{"--brokers", "127.0.0.1:1", "--tls-cert-file", pki.caFile, "check", "conn"}, "needs both --tls-cert-file and --tls-key-file"},
+		{"unreadable client key", []string{"--brokers", "127.0.0.1:1", "--tls-ca-file", pki.caFile, "--tls-cert-file", pki.caFile, "--tls-key-file", filepath.Join(pki.dir, "nope"), "check", "tls"}, "cannot load TLS client certificate"},
 		{"tls without TLS", []string{"--brokers", "127.0.0.1:1", "check", "tls"}, "security.protocol is PLAINTEXT: there is no TLS to check"},
 		{"unknown flag", []string{"check", "conn", "--bogus"}, "unknown flag: --bogus"},
 		{"arguments", []string{"check", "conn", "extra"}, "takes no arguments"},
@@ -870,5 +891,40 @@ func TestConnectivityVerboseTrace(t *testing.T) {
 	r := clitest.Run(t, "", "--brokers", c.Addrs[0], "-v", "check", "conn")
 	if r.Code != 0 || !strings.Contains(r.Stderr, "[kctl] bootstrap "+c.Addrs[0]+": metadata PASS in ") {
 		t.Errorf("exit %d stderr %q", r.Code, r.Stderr)
+	}
+}
+
+// The JSON keys are a public interface: exactly these, nothing more.
+func TestConnectivityJSONShape(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	r := clitest.Run(t, "", "--brokers", c.Addrs[0], "--timeout", "5s", "check", "connectivity", "-o", "json")
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || r.Code != 0 {
+		t.Fatalf("exit %d: %v\n%s", r.Code, err, r.Stdout)
+	}
+	keys := func(m map[string]any) string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return strings.Join(ks, ",")
+	}
+	if k := keys(v); k != "brokers,status" {
+		t.Errorf("top keys %s", k)
+	}
+	b := v["brokers"].([]any)[0].(map[string]any)
+	if k := keys(b); k != "address,id,steps" {
+		t.Errorf("broker keys %s", k)
+	}
+	s := b["steps"].([]any)[0].(map[string]any)
+	if k := keys(s); k != "detail,durationMs,hint,name,status" {
+		t.Errorf("step keys %s", k)
+	}
+
+	y := clitest.Run(t, "", "--brokers", c.Addrs[0], "--timeout", "5s", "check", "connectivity", "-o", "yaml")
+	if y.Code != 0 || !strings.HasPrefix(y.Stdout, "brokers:\n") || !strings.Contains(y.Stdout, "durationMs: ") || !strings.Contains(y.Stdout, "status: PASS") {
+		t.Errorf("yaml exit %d:\n%s", y.Code, y.Stdout)
 	}
 }
