@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -139,8 +140,7 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	}
 
 	steps := []func() error{
-		func() error { return a.fetchWithRetry(ctx, groups, coords, offsets) },
-		func() error { return a.describeWithRetry(ctx, groups, coords, types, descs) },
+		func() error { return a.offsetsAndDescriptions(ctx, groups, coords, types, offsets, descs) },
 	}
 	endsLater := false
 	if !listed {
@@ -206,13 +206,13 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		for tp, off := range o.Offsets {
 			if inScope(tp.Topic) {
 				gl.Committed[tp] = off
-				gl.End[tp] = ends[tp]
+				gl.End[tp] = endOf(ends, tp)
 			}
 		}
 		for _, m := range gl.Description.Members {
 			for _, tp := range m.Assignment {
 				if inScope(tp.Topic) {
-					gl.End[tp] = ends[tp]
+					gl.End[tp] = endOf(ends, tp)
 				}
 			}
 		}
@@ -233,6 +233,58 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// offsetsAndDescriptions runs OffsetFetch and DescribeGroups at known
+// coordinators in parallel; groups either step finds moved get one batched
+// coordinator lookup, then both steps are retried for those groups only.
+func (a *Admin) offsetsAndDescriptions(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, offsets map[string]*GroupOffsets, descs map[string]*GroupDescription) error {
+	var retryF, retryD []string
+	err := Parallel(
+		func() (err error) { retryF, err = a.fetchAt(ctx, groups, coords, offsets); return err },
+		func() (err error) { retryD, err = a.describeAt(ctx, groups, coords, types, descs); return err },
+	)
+	if err != nil {
+		return err
+	}
+	moved := uniqueSorted(append(append([]string{}, retryF...), retryD...))
+	if len(moved) == 0 {
+		return nil
+	}
+	a.logf("%d groups moved coordinator: looking them up again", len(moved))
+	coords2, failed, err := a.FindCoordinators(ctx, moved)
+	if err != nil {
+		return err
+	}
+	for g, e := range failed {
+		offsets[g] = &GroupOffsets{Group: g, Err: e}
+		descs[g] = &GroupDescription{Group: g, Err: e}
+	}
+	var againF, againD []string
+	err = Parallel(
+		func() (err error) { againF, err = a.fetchAt(ctx, retryF, coords2, offsets); return err },
+		func() (err error) { againD, err = a.describeAt(ctx, retryD, coords2, types, descs); return err },
+	)
+	for _, g := range againF {
+		offsets[g].Err = fmt.Errorf("fetch offsets of group %q: the coordinator moved twice (%w)", g, offsets[g].Err)
+	}
+	for _, g := range againD {
+		descs[g].Err = fmt.Errorf("describe group %q: the coordinator moved twice (%w)", g, descs[g].Err)
+	}
+	return err
+}
+
+// endOf returns a partition's end offset, worded for the lag report when
+// it could not be read.
+func endOf(ends map[TopicPartition]PartitionOffset, tp TopicPartition) PartitionOffset {
+	e, ok := ends[tp]
+	switch {
+	case !ok:
+		return PartitionOffset{Offset: -1, Err: fmt.Errorf("%s: end offset not read", tp)}
+	case e.Err != nil && errors.Is(e.Err, sarama.ErrUnknownTopicOrPartition):
+		e.Err = fmt.Errorf("%s does not exist (topic deleted after the commit?)", tp)
+	}
+	return e
 }
 
 func (o *GroupOffsets) offsetsOrNil() map[TopicPartition]int64 {

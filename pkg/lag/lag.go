@@ -7,6 +7,7 @@ package lag
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -158,9 +159,13 @@ func Compute(in Input, now time.Time) Group {
 		end, hasEnd := in.End[p]
 		switch {
 		case !hasEnd:
-			endErrs = append(endErrs, fmt.Sprintf("%s: log-end offset not read", p))
+			endErrs = append(endErrs, fmt.Sprintf("%s: end offset not read", p))
 		case end.Err != nil:
-			endErrs = append(endErrs, fmt.Sprintf("%s: %v", p, end.Err))
+			msg := end.Err.Error()
+			if !strings.HasPrefix(msg, p.String()) {
+				msg = p.String() + ": " + msg
+			}
+			endErrs = append(endErrs, msg)
 		default:
 			r.LogEndOffset = ptr(end.Offset)
 		}
@@ -211,7 +216,7 @@ func Compute(in Input, now time.Time) Group {
 		if len(endErrs) > 1 {
 			msg = fmt.Sprintf("%s (and %d more partitions)", msg, len(endErrs)-1)
 		}
-		g.Err = fmt.Errorf("group '%s': cannot read the log-end offset of %s", in.Group, msg)
+		g.Err = fmt.Errorf("group '%s': cannot read the log-end offset: %s", in.Group, msg)
 	}
 	return g
 }

@@ -100,7 +100,7 @@ func TestCompute(t *testing.T) {
 			rows:  []string{"gone 0 5 - - - -", "t 0 1 3 2 - -"},
 			total: 2, maxLag: 2, nParts: 2, topics: 2,
 			notes: []string{"Consumer group 'g' has no active members."},
-			err:   "group 'g': cannot read the log-end offset of gone[0]: unknown topic or partition",
+			err:   "group 'g': cannot read the log-end offset: gone[0]: unknown topic or partition",
 		},
 		{
 			name: "does not exist",

@@ -10,5 +10,6 @@ import (
 // NewCmd returns `kctl lag`.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "lag", Short: "Consumer-group lag", Args: cmdutil.NoArgs}
+	cmd.AddCommand(NewCmdDescribe(f, nil))
 	return cmd
 }

@@ -1,0 +1,54 @@
+package lag
+
+import (
+	"time"
+
+	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/lag"
+)
+
+// Input maps one group's raw read (admin layer) to the domain's input.
+func Input(g *kafka.GroupLag) lag.Input {
+	in := lag.Input{Group: g.Group, Coordinator: -1, Exists: g.Exists, Err: g.Err,
+		Committed: map[lag.Partition]int64{}, End: map[lag.Partition]lag.End{}}
+	if d := g.Description; d != nil {
+		in.State, in.ProtocolType, in.Protocol, in.Type = d.State, d.ProtocolType, d.Protocol, d.Type
+		if d.Coordinator.Addr != "" {
+			in.Coordinator, in.CoordinatorAddr = d.Coordinator.ID, d.Coordinator.Addr
+		}
+		for _, m := range d.Members {
+			lm := lag.Member{ID: m.MemberID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host}
+			for _, tp := range m.Assignment {
+				lm.Assignment = append(lm.Assignment, lag.Partition{Topic: tp.Topic, Partition: tp.Partition})
+			}
+			in.Members = append(in.Members, lm)
+		}
+	}
+	for tp, off := range g.Committed {
+		in.Committed[lag.Partition{Topic: tp.Topic, Partition: tp.Partition}] = off
+	}
+	for tp, e := range g.End {
+		in.End[lag.Partition{Topic: tp.Topic, Partition: tp.Partition}] = lag.End{Offset: e.Offset, Err: e.Err}
+	}
+	if len(g.RecordTime) > 0 {
+		in.RecordTime = map[lag.Partition]time.Time{}
+		for tp, ms := range g.RecordTime {
+			in.RecordTime[lag.Partition{Topic: tp.Topic, Partition: tp.Partition}] = time.UnixMilli(ms)
+		}
+	}
+	return in
+}
+
+// Reports computes every group's report from one lag read, with time lag
+// measured from the moment the offsets were read. `kctl health` uses it too.
+func Reports(res *kafka.LagResult) []lag.Group {
+	now := res.ReadAt
+	if now.IsZero() {
+		now = time.Now()
+	}
+	out := make([]lag.Group, 0, len(res.Groups))
+	for _, g := range res.Groups {
+		out = append(out, lag.Compute(Input(g), now))
+	}
+	return out
+}
