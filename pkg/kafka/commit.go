@@ -22,6 +22,9 @@ type CommitResult struct {
 	// Err is a failure of the whole request (connection, timeout); then no
 	// partition is known to be committed.
 	Err error
+	// Sent reports whether the request left kctl: when false, nothing
+	// changed for the group.
+	Sent bool
 }
 
 // Failed reports whether anything was not committed.
@@ -102,6 +105,7 @@ func (a *Admin) commitGroup(ctx context.Context, res *CommitResult, offsets map[
 		req.AddBlockWithLeaderEpoch(tp.Topic, tp.Partition, off, -1, 0, "")
 	}
 	a.logf("OffsetCommit(group %q, generation -1) to coordinator %d (%s): %d partitions", res.Group, res.Coordinator.ID, b.Addr(), len(offsets))
+	res.Sent = true
 	resp, err := Do(ctx, fmt.Sprintf("commit offsets of group %q on broker %d (%s)", res.Group, res.Coordinator.ID, b.Addr()),
 		func() (*sarama.OffsetCommitResponse, error) { return b.CommitOffset(req) })
 	if err != nil {

@@ -10,5 +10,6 @@ import (
 // NewCmd returns `kctl offsets`.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "offsets", Short: "Reset consumer-group offsets", Args: cmdutil.NoArgs}
+	cmd.AddCommand(NewCmdReset(f, nil))
 	return cmd
 }
