@@ -58,6 +58,8 @@ type ResetOptions struct {
 	fileWithGroup bool
 	toOffsetSet   bool
 	shiftBySet    bool
+	// at holds the groups' coordinators, found once per run.
+	at *kafka.GroupsAt
 }
 
 // NewCmdReset returns `kctl offsets reset`.
@@ -214,7 +216,8 @@ func (o *ResetOptions) Complete() error {
 		if err != nil {
 			return errs.Usagef("%v", err)
 		}
-		in := offsets.Instant{Time: o.Now().Add(-d).UTC(), Zone: "UTC"}
+		// Whole milliseconds: what ListOffsets takes, and what the echo shows.
+		in := offsets.Instant{Time: o.Now().Add(-d).UTC().Truncate(time.Millisecond), Zone: "UTC"}
 		o.Instant = &in
 		o.Spec.Timestamp = in.Millis()
 	case offsets.ToOffset:

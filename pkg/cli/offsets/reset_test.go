@@ -16,8 +16,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
 
-	cliofs "github.com/kctl-dev/kctl/pkg/cli/offsets"
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
+	cliofs "github.com/kctl-dev/kctl/pkg/cli/offsets"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
@@ -618,7 +618,7 @@ func TestResetRefusesActiveGroup(t *testing.T) {
 	if r.Code != 1 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
-	if !strings.Contains(r.Stderr, `Assignments can only be reset if the group "active" is inactive, but the current state is Stable with 1 members: client-id demo-consumer on host `) {
+	if !strings.Contains(r.Stderr, `Assignments can only be reset if the group "active" is inactive, but the current state is Stable with 1 member: client-id demo-consumer on host `) {
 		t.Fatalf("stderr: %s", r.Stderr)
 	}
 	v := parseView(t, r)
@@ -665,7 +665,7 @@ func TestResetRechecksStateBeforeCommit(t *testing.T) {
 		return resp, nil, true
 	})
 	r := run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders", "--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"))
-	if r.Code != 1 || !strings.Contains(r.Stderr, `current state is Stable with 1 members: client-id late-consumer on host /10.0.0.7`) ||
+	if r.Code != 1 || !strings.Contains(r.Stderr, `current state is Stable with 1 member: client-id late-consumer on host /10.0.0.7`) ||
 		!strings.Contains(r.Stderr, "it became active after the plan") {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}

@@ -162,22 +162,29 @@ func (o *ResetOptions) plan(ctx context.Context, a *kafka.Admin) ([]*groupRun, e
 		look      *lookups
 		mu        sync.Mutex
 	)
-	fns := []func() error{
-		func() error {
-			d, err := a.DescribeGroups(ctx, groups)
-			mu.Lock()
-			desc = d
-			mu.Unlock()
+	// FindCoordinator, then DescribeGroups ∥ OffsetFetch at the
+	// coordinators, alongside the ListOffsets per leader.
+	groupsFn := func() error {
+		at, failed, err := a.LocateGroups(ctx, groups)
+		if err != nil {
 			return err
-		},
-		func() error {
-			c, err := a.FetchGroupOffsets(ctx, groups)
-			mu.Lock()
-			committed = c
-			mu.Unlock()
-			return err
-		},
+		}
+		var d map[string]*kafka.GroupDescription
+		var c map[string]*kafka.GroupOffsets
+		err = kafka.Parallel(
+			func() (err error) { d, err = a.DescribeGroupsAt(ctx, at); return err },
+			func() (err error) { c, err = a.FetchGroupOffsetsAt(ctx, at); return err },
+		)
+		for g, e := range failed {
+			d[g] = &kafka.GroupDescription{Group: g, Err: e}
+			c[g] = &kafka.GroupOffsets{Group: g, Err: e}
+		}
+		mu.Lock()
+		o.at, desc, committed = at, d, c
+		mu.Unlock()
+		return err
 	}
+	fns := []func() error{groupsFn}
 	if !o.AllTopics {
 		fns = append(fns, func() error {
 			l, err := o.lookup(ctx, a, fixed)
@@ -321,8 +328,12 @@ func refusal(g, state string, members []kafka.GroupMember) string {
 		}
 		ms = append(ms, s)
 	}
-	return fmt.Sprintf("%s with %d members: %s. Stop them, or wait for them to leave; nothing will be changed for this group",
-		msg, len(members), strings.Join(ms, ", "))
+	noun := "members"
+	if len(members) == 1 {
+		noun = "member"
+	}
+	return fmt.Sprintf("%s with %d %s: %s. Stop them, or wait for them to leave; nothing will be changed for this group",
+		msg, len(members), noun, strings.Join(ms, ", "))
 }
 
 func orDash(s string) string {
@@ -345,7 +356,7 @@ func (o *ResetOptions) apply(ctx context.Context, a *kafka.Admin, ready []*group
 	}
 	// The state may have changed since the plan: a consumer may have
 	// started. Check again right before committing.
-	desc, err := a.DescribeGroups(ctx, names)
+	desc, err := a.DescribeGroupsAt(ctx, o.at.Subset(names))
 	if err != nil {
 		for _, r := range ready {
 			r.err = fmt.Sprintf("group %q: cannot re-check the state before committing: %v; nothing was changed", r.name, err)
@@ -410,6 +421,9 @@ func (o *ResetOptions) apply(ctx context.Context, a *kafka.Admin, ready []*group
 		sort.Strings(moved)
 		newCoords, _, err := a.FindCoordinators(ctx, moved)
 		if err == nil {
+			for g, c := range newCoords {
+				o.at.Coordinators[g] = c
+			}
 			again := map[string]map[kafka.TopicPartition]int64{}
 			for _, g := range moved {
 				again[g] = want[g]
@@ -448,7 +462,7 @@ func (o *ResetOptions) apply(ctx context.Context, a *kafka.Admin, ready []*group
 	}
 
 	// Read back: a reset is done when the broker says so.
-	back, err := a.FetchGroupOffsets(ctx, sent)
+	back, err := a.FetchGroupOffsetsAt(ctx, o.at.Subset(sent))
 	for _, r := range commit {
 		if !r.executed {
 			continue
