@@ -154,7 +154,7 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 			return err
 		}
 	} else if len(fs) == 0 {
-		fmt.Fprintf(o.F.Streams.Out, "OK: no durability findings in %d topics.\n", len(in))
+		fmt.Fprintf(o.F.Streams.Out, "OK: no durability findings in %s.\n", plural(len(in), "topic"))
 	} else {
 		rows := make([][]string, len(fs))
 		for i, f := range fs {

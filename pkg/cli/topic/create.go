@@ -48,7 +48,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 defaults (num.partitions, default.replication.factor) apply, as with
 kafka-topics.sh. --validate-only asks the broker to check the request and
 create nothing. Errors carry the broker's own message.`,
-		Example: `  kctl topic create orders --partitions 12 --replication-factor 3 --config min.insync.replicas=2
+		Example: `  kctl topic create orders --partitions 12 --replication-factor 3 --topic-config min.insync.replicas=2
   kctl topic create orders --partitions 12 --replication-factor 3 --if-not-exists
   kctl topic create orders --partitions 12 --replication-factor 5 --validate-only`,
 		Args: cmdutil.ExactArgs(1, "one topic name"),
@@ -73,7 +73,7 @@ create nothing. Errors carry the broker's own message.`,
 				}
 				opts.ReplicationFactor = int16(rf)
 			}
-			m, _, err := parseKV(configs, "--config")
+			m, _, err := parseKV(configs, "--topic-config")
 			if err != nil {
 				return err
 			}
@@ -87,7 +87,8 @@ create nothing. Errors carry the broker's own message.`,
 	fl := cmd.Flags()
 	fl.IntVarP(&partitions, "partitions", "p", 0, "number of partitions (default: the broker's num.partitions)")
 	fl.IntVarP(&rf, "replication-factor", "r", 0, "replicas per partition (default: the broker's default.replication.factor)")
-	fl.StringArrayVarP(&configs, "config", "c", nil, "topic config key=value (repeatable)")
+	// Not --config as in kafka-topics.sh: that is kctl's global config file flag.
+	fl.StringArrayVarP(&configs, "topic-config", "c", nil, "topic config key=value (repeatable; kafka-topics.sh's --config)")
 	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "succeed without change when the topic exists")
 	fl.BoolVar(&opts.ValidateOnly, "validate-only", false, "let the broker validate the request; create nothing")
 	return cmd

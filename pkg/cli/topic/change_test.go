@@ -1,0 +1,297 @@
+package topic_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kctl-dev/kctl/pkg/cli/topic"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/sandbox"
+	"github.com/kctl-dev/kctl/pkg/testkit"
+)
+
+// state reads topics back as "name:partitions:rf", sorted.
+func state(t *testing.T, c *sandbox.Cluster) string {
+	t.Helper()
+	r := kctl(t, c, "topic", "list", "-o", "json")
+	if r.Code != 0 {
+		t.Fatalf("list: %d %s", r.Code, r.Stderr)
+	}
+	var v topic.ListView
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	var s []string
+	for _, tv := range v.Topics {
+		s = append(s, tv.Name+":"+itoa(tv.PartitionCount)+":"+itoa(tv.ReplicationFactor))
+	}
+	return strings.Join(s, " ")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestCreateAlterDeleteHappyPath(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 3})
+	r := kctl(t, c, "topic", "create", "orders", "--partitions", "3", "--replication-factor", "2", "--topic-config", "min.insync.replicas=2", "-c", "retention.ms=1000")
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "Created topic orders with 3 partitions, replication factor 2, topic id ") {
+		t.Fatalf("create: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if got := state(t, c); got != "orders:3:2" {
+		t.Fatalf("state %q", got)
+	}
+	r = kctl(t, c, "topic", "config", "get", "orders", "--no-headers")
+	if r.Code != 0 || r.Stdout != "min.insync.replicas  2     DYNAMIC_TOPIC_CONFIG  false\nretention.ms         1000  DYNAMIC_TOPIC_CONFIG  false\n" {
+		t.Errorf("config get: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	// --if-not-exists accepts the existing topic.
+	r = kctl(t, c, "topic", "create", "orders", "--partitions", "9", "--if-not-exists")
+	if r.Code != 0 || r.Stdout != "Topic orders already exists; nothing changed (--if-not-exists).\n" {
+		t.Errorf("if-not-exists: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	// validate-only creates nothing.
+	r = kctl(t, c, "topic", "create", "other", "--partitions", "2", "--replication-factor", "3", "--validate-only")
+	if r.Code != 0 || r.Stdout != "Topic other would be created with 2 partitions, replication factor 3 (validate only: nothing changed).\n" {
+		t.Errorf("validate-only: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "topic", "alter", "orders", "--partitions", "5", "--validate-only")
+	if r.Code != 0 || r.Stdout != "Topic orders would go from 3 to 5 partitions (validate only: nothing changed).\n" {
+		t.Errorf("alter validate-only: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if got := state(t, c); got != "orders:3:2" {
+		t.Fatalf("state after validate-only %q", got)
+	}
+	r = kctl(t, c, "topic", "alter", "orders", "--partitions", "5")
+	if r.Code != 0 || r.Stdout != "Topic orders now has 5 partitions (was 3).\n" {
+		t.Errorf("alter: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if got := state(t, c); got != "orders:5:2" {
+		t.Fatalf("state after alter %q", got)
+	}
+	// delete without --yes: the plan, exit 2, nothing deleted.
+	r = kctl(t, c, "topic", "delete", "orders")
+	if r.Code != 2 || !strings.HasPrefix(r.Stdout, "Would delete 1 topic and all their data:\nTOPIC   PARTITIONS  REPLICATION-FACTOR  TOPIC-ID\norders  5           2  ") ||
+		r.Stderr != "Error: nothing deleted: run again with --yes to delete\n" {
+		t.Errorf("delete plan: %d %q %q", r.Code, r.Stdout, r.Stderr)
+	}
+	if got := state(t, c); got != "orders:5:2" {
+		t.Fatalf("state after plan %q", got)
+	}
+	r = kctl(t, c, "topic", "delete", "orders", "--yes")
+	if r.Code != 0 || r.Stdout != "Deleted topic orders.\n" {
+		t.Errorf("delete: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if got := state(t, c); got != "" {
+		t.Fatalf("state after delete %q", got)
+	}
+}
+
+func TestCreateAlterDeleteBadInputLeavesClusterUnchanged(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 3})
+	if err := c.CreateTopic(context.Background(), "orders", 3, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	craftInternal(c)
+	before := state(t, c)
+	cases := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"topic", "create", "x", "--partitions", "0"}, 2, "Error: --partitions must be at least 1, got 0\n"},
+		{[]string{"topic", "create", "x", "--partitions", "1", "--replication-factor", "0"}, 2, "Error: --replication-factor must be between 1 and 32767, got 0\n"},
+		{[]string{"topic", "create", "bad/name", "--partitions", "1"}, 2, "Error: topic name \"bad/name\" contains '/': Kafka allows only ASCII letters, digits, '.', '_' and '-'\n"},
+		{[]string{"topic", "create", "x", "--partitions", "1", "--replication-factor", "4"}, 1, "Error: create topic \"x\": Replication-factor is invalid (INVALID_REPLICATION_FACTOR): replication factor 4 is larger than the 3 brokers in the cluster\n"},
+		{[]string{"topic", "create", "orders", "--partitions", "1"}, 1, "Error: create topic \"orders\": Topic with this name already exists (TOPIC_ALREADY_EXISTS) (use --if-not-exists to accept an existing topic)\n"},
+		{[]string{"topic", "create", "x", "--topic-config", "novalue"}, 2, "Error: --topic-config \"novalue\" is not key=value\n"},
+		{[]string{"topic", "alter", "orders", "--partitions", "2"}, 2, "Error: topic 'orders' has 3 partitions; Kafka cannot decrease the partition count (asked for 2)\n"},
+		{[]string{"topic", "alter", "orders", "--partitions", "3"}, 2, "Error: topic 'orders' already has 3 partitions\n"},
+		{[]string{"topic", "alter", "orders"}, 2, "Error: --partitions is required\n"},
+		{[]string{"topic", "alter", "nope", "--partitions", "9"}, 1, "Error: topic 'nope' does not exist\n"},
+		{[]string{"topic", "delete", "nope", "--yes"}, 1, "Error: topic 'nope' does not exist\nError: 1 of 1 topics do not exist; nothing was deleted\n"},
+		{[]string{"topic", "delete", "orders", "nope", "--yes"}, 1, "Error: topic 'nope' does not exist\nError: 1 of 2 topics do not exist; nothing was deleted\n"},
+		{[]string{"topic", "delete", "__consumer_offsets", "--yes"}, 2, "Error: topic '__consumer_offsets' is a Kafka internal topic and cannot be deleted\n"},
+		// flagged internal by the broker, though the name is ordinary
+		{[]string{"topic", "delete", "internal-thing", "--yes"}, 2, "Error: topic 'internal-thing' is a Kafka internal topic and cannot be deleted; nothing was deleted\n"},
+		{[]string{"topic", "config", "set", "nope", "retention.ms=1"}, 1, "Error: topic 'nope' does not exist\n"},
+		{[]string{"topic", "config", "get", "nope"}, 1, "Error: topic 'nope' does not exist\n"},
+		{[]string{"topic", "config", "set", "orders", "retention.ms"}, 2, "Error: config \"retention.ms\" is not key=value\n"},
+		{[]string{"topic", "config", "delete", "orders", "retention.ms=1"}, 2, "Error: config delete takes names, not KEY=VALUE: \"retention.ms=1\"\n"},
+	}
+	for _, tc := range cases {
+		r := kctl(t, c, tc.args...)
+		if r.Code != tc.code || r.Stderr != tc.stderr || (tc.code != 0 && r.Stdout != "") {
+			t.Errorf("%v: exit %d (want %d)\nstderr %q\nwant   %q\nstdout %q", tc.args, r.Code, tc.code, r.Stderr, tc.stderr, r.Stdout)
+		}
+	}
+	if got := state(t, c); got != before {
+		t.Errorf("cluster changed: %q -> %q", before, got)
+	}
+	r := kctl(t, c, "topic", "config", "get", "orders")
+	if r.Code != 0 || r.Stdout != "" || r.Stderr != "Topic orders has no dynamic configs (--all shows every config).\n" {
+		t.Errorf("configs changed: %d %q %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// craftInternal makes kfake report an "internal-thing" topic flagged
+// internal (kfake's kfake.is_internal config).
+func craftInternal(c *sandbox.Cluster) {
+	_ = c.CreateTopic(context.Background(), "internal-thing", 1, 1, map[string]string{"kfake.is_internal": "true"})
+}
+
+// Kafka rejects unknown config names and bad values with INVALID_CONFIG and
+// a message; kfake accepts any topic config, so the broker's answer is
+// played here exactly as Kafka sends it.
+func TestConfigErrorsCarryKafkasMessage(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	if err := c.CreateTopic(context.Background(), "orders", 1, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Kfake.ControlKey(int16(kmsg.IncrementalAlterConfigs), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		req := r.(*kmsg.IncrementalAlterConfigsRequest)
+		resp := req.ResponseKind().(*kmsg.IncrementalAlterConfigsResponse)
+		rr := kmsg.NewIncrementalAlterConfigsResponseResource()
+		rr.ResourceType, rr.ResourceName = req.Resources[0].ResourceType, req.Resources[0].ResourceName
+		rr.ErrorCode = 40 // INVALID_CONFIG
+		rr.ErrorMessage = kmsg.StringPtr("Unknown topic config name: retention.bogus")
+		resp.Resources = append(resp.Resources, rr)
+		return resp, nil, true
+	})
+	r := kctl(t, c, "topic", "config", "set", "orders", "retention.bogus=1")
+	if r.Code != 1 || r.Stderr != "Error: alter configs of topic orders: Unknown topic config name: retention.bogus (INVALID_CONFIG)\n" {
+		t.Errorf("exit %d stderr %q", r.Code, r.Stderr)
+	}
+	c.Kfake.ControlKey(int16(kmsg.CreateTopics), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		req := r.(*kmsg.CreateTopicsRequest)
+		resp := req.ResponseKind().(*kmsg.CreateTopicsResponse)
+		rt := kmsg.NewCreateTopicsResponseTopic()
+		rt.Topic = req.Topics[0].Topic
+		rt.ErrorCode = 40
+		rt.ErrorMessage = kmsg.StringPtr("Unknown topic config name: retention.bogus")
+		resp.Topics = append(resp.Topics, rt)
+		return resp, nil, true
+	})
+	r = kctl(t, c, "topic", "create", "x", "--partitions", "1", "--topic-config", "retention.bogus=1")
+	if r.Code != 1 || r.Stderr != "Error: create topic \"x\": Unknown topic config name: retention.bogus (INVALID_CONFIG)\n" {
+		t.Errorf("exit %d stderr %q", r.Code, r.Stderr)
+	}
+	if got := state(t, c); got != "orders:1:1" {
+		t.Errorf("state %q", got)
+	}
+}
+
+func TestTopicConfigSetDeleteValidateOnly(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	if err := c.CreateTopic(context.Background(), "orders", 1, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := kctl(t, c, "topic", "config", "set", "orders", "retention.ms=1000", "cleanup.policy=compact", "--validate-only")
+	if r.Code != 0 || r.Stdout != "Validated config change for topic orders (set cleanup.policy, retention.ms); validate only: nothing changed.\n" {
+		t.Errorf("validate: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := kctl(t, c, "topic", "config", "get", "orders", "-o", "json"); r.Stdout != "{\n  \"resourceType\": \"topic\",\n  \"name\": \"orders\",\n  \"configs\": []\n}\n" {
+		t.Errorf("after validate-only: %q", r.Stdout)
+	}
+	r = kctl(t, c, "topic", "config", "set", "orders", "retention.ms=1000", "cleanup.policy=compact")
+	if r.Code != 0 || r.Stdout != "Completed updating config for topic orders (set cleanup.policy, retention.ms).\n" {
+		t.Errorf("set: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "topic", "config", "delete", "orders", "cleanup.policy")
+	if r.Code != 0 || r.Stdout != "Completed updating config for topic orders (deleted cleanup.policy).\n" {
+		t.Errorf("delete: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "topic", "config", "get", "orders", "--all", "--no-headers")
+	for _, want := range []string{"retention.ms            1000", "DYNAMIC_TOPIC_CONFIG", "cleanup.policy          delete      DEFAULT_CONFIG        false"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("--all lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+}
+
+func TestBrokerConfig(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 2, Count: true})
+	r := kctl(t, c, "broker", "config", "set", "--default", "min.insync.replicas=2")
+	if r.Code != 0 || r.Stdout != "Completed updating config for the cluster-wide broker default (set min.insync.replicas).\n" {
+		t.Errorf("set default: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "broker", "config", "get", "1", "-o", "json")
+	want := `{
+  "resourceType": "broker",
+  "name": "1",
+  "configs": [
+    {
+      "name": "min.insync.replicas",
+      "value": "2",
+      "source": "DYNAMIC_BROKER_CONFIG",
+      "sensitive": false,
+      "readOnly": false
+    }
+  ]
+}
+`
+	if r.Code != 0 || r.Stdout != want {
+		t.Errorf("get 1: %d %s %s", r.Code, r.Stdout, r.Stderr)
+	}
+	// Sensitive values are hidden.
+	r = kctl(t, c, "broker", "config", "get", "0", "--all", "--no-headers")
+	if !strings.Contains(r.Stdout, "super.users                                [hidden]                           STATIC_BROKER_CONFIG   true\n") {
+		t.Errorf("get --all:\n%s", r.Stdout)
+	}
+	// Invalid value: refused, nothing changed.
+	r = kctl(t, c, "broker", "config", "set", "1", "min.insync.replicas=abc")
+	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Error: alter configs of broker 1: ") || !strings.Contains(r.Stderr, "(INVALID_REQUEST)") {
+		t.Errorf("bad value: %d %q", r.Code, r.Stderr)
+	}
+	r = kctl(t, c, "broker", "config", "delete", "--default", "min.insync.replicas", "--validate-only")
+	if r.Code != 0 {
+		t.Errorf("delete validate: %d %s", r.Code, r.Stderr)
+	}
+	if r := kctl(t, c, "broker", "config", "get", "--default", "--no-headers"); r.Stdout != "min.insync.replicas  2  DYNAMIC_BROKER_CONFIG  false\n" {
+		t.Errorf("after validate-only delete: %q %s", r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "broker", "config", "delete", "--default", "min.insync.replicas")
+	if r.Code != 0 || r.Stdout != "Completed updating config for the cluster-wide broker default (deleted min.insync.replicas).\n" {
+		t.Errorf("delete: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := kctl(t, c, "broker", "config", "get", "--default"); r.Stdout != "" || r.Stderr != "The cluster-wide broker default has no dynamic configs (--all shows every config).\n" {
+		t.Errorf("after delete: %q %q", r.Stdout, r.Stderr)
+	}
+	// A broker id is asked on that broker: one DescribeConfigs.
+	f, _ := testkit.Factory(t, testkit.Settings(c), "json")
+	if _, err := f.Admin(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Counter.Reset()
+	var conns []int
+	if err := topic.RunConfigGet(context.Background(), &topic.ConfigOptions{F: f, Resource: brokerRes("1")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, rq := range c.Counter.Requests() {
+		if !rq.Setup() {
+			conns = append(conns, int(rq.Key))
+		}
+	}
+	if len(conns) != 1 || conns[0] != 32 {
+		t.Errorf("requests: %v", conns)
+	}
+	for _, args := range [][]string{
+		{"broker", "config", "get"},
+		{"broker", "config", "get", "x"},
+		{"broker", "config", "set", "1"},
+		{"broker", "config", "set", "--default"},
+		{"broker", "config", "delete", "1"},
+	} {
+		r := kctl(t, c, args...)
+		if r.Code != 2 || !strings.HasPrefix(r.Stderr, "Error: ") {
+			t.Errorf("%v: %d %q", args, r.Code, r.Stderr)
+		}
+	}
+}
+
+func brokerRes(id string) kafka.ConfigResource {
+	return kafka.ConfigResource{Type: kafka.BrokerResource, Name: id}
+}
