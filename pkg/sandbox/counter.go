@@ -200,13 +200,13 @@ func (cc *countingConn) scanRead(b []byte) {
 }
 
 func (cc *countingConn) Write(p []byte) (int, error) {
-	n, err := cc.Conn.Write(p)
-	if n > 0 {
-		cc.wmu.Lock()
-		cc.scanWrite(p[:n])
-		cc.wmu.Unlock()
-	}
-	return n, err
+	// Mark responses finished before the bytes leave: once written, the
+	// client may send its next request before this goroutine runs again,
+	// and a late End would merge two sequential round trips into one.
+	cc.wmu.Lock()
+	cc.scanWrite(p)
+	cc.wmu.Unlock()
+	return cc.Conn.Write(p)
 }
 
 func (cc *countingConn) scanWrite(b []byte) {
