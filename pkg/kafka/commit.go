@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/IBM/sarama"
 )
@@ -53,13 +52,13 @@ func isCoordinatorErr(err error) bool {
 // CommitOffsets commits offsets with a standalone OffsetCommit: generation
 // -1, no member id, no group join, exactly what kafka-consumer-groups.sh
 // --execute sends. Each group's partitions travel in one request to its
-// coordinator (OffsetCommit carries one group); coordinators are asked in
-// parallel, the groups of one coordinator one after the other. Every
-// partition's error code is checked: a reset that reports success must
-// have changed something.
+// coordinator (OffsetCommit carries one group); all groups are committed in
+// parallel (bounded), on dedicated connections, so many groups on one
+// coordinator still take one round trip. Every partition's error code is
+// checked: a reset that reports success must have changed something.
 func (a *Admin) CommitOffsets(ctx context.Context, coordinators map[string]Broker, offsets map[string]map[TopicPartition]int64) map[string]*CommitResult {
 	out := make(map[string]*CommitResult, len(offsets))
-	byCoord := map[int32][]string{}
+	var groups []string
 	for g := range offsets {
 		c, ok := coordinators[g]
 		if !ok {
@@ -67,34 +66,21 @@ func (a *Admin) CommitOffsets(ctx context.Context, coordinators map[string]Broke
 			continue
 		}
 		out[g] = &CommitResult{Group: g, Coordinator: c}
-		byCoord[c.ID] = append(byCoord[c.ID], g)
+		groups = append(groups, g)
 	}
-	var mu sync.Mutex
-	_ = a.forEachBroker(ctx, keys(byCoord), func(id int32) error {
-		groups := byCoord[id]
-		sort.Strings(groups)
-		for _, g := range groups {
-			mu.Lock()
-			res := out[g]
-			mu.Unlock()
-			a.commitGroup(ctx, res, offsets[g])
-		}
+	sort.Strings(groups)
+	_ = boundedEach(ctx, len(groups), maxFanOut, func(i int) error {
+		a.commitGroup(ctx, out[groups[i]], offsets[groups[i]])
 		return nil
 	})
 	return out
 }
 
-func (a *Admin) coordinatorBroker(ctx context.Context, c Broker) (*sarama.Broker, error) {
-	if b, err := a.client.Broker(c.ID); err == nil && (c.Addr == "" || b.Addr() == c.Addr) {
-		return b, nil
-	}
-	return a.dial(ctx, c.Addr, c.ID)
-}
-
 func (a *Admin) commitGroup(ctx context.Context, res *CommitResult, offsets map[TopicPartition]int64) {
-	b, err := a.coordinatorBroker(ctx, res.Coordinator)
+	c := res.Coordinator
+	conn, release, err := a.lease(ctx, c)
 	if err != nil {
-		res.Err = fmt.Errorf("group %q: coordinator %d: %w", res.Group, res.Coordinator.ID, err)
+		res.Err = fmt.Errorf("group %q: coordinator %d: %w", res.Group, c.ID, err)
 		return
 	}
 	req := sarama.NewOffsetCommitRequest(a.conf, res.Group)
@@ -104,20 +90,24 @@ func (a *Admin) commitGroup(ctx context.Context, res *CommitResult, offsets map[
 		// Leader epoch -1: unknown, so the broker does not fence on it.
 		req.AddBlockWithLeaderEpoch(tp.Topic, tp.Partition, off, -1, 0, "")
 	}
-	a.logf("OffsetCommit(group %q, generation -1) to coordinator %d (%s): %d partitions", res.Group, res.Coordinator.ID, b.Addr(), len(offsets))
+	a.logf("OffsetCommit(group %q, generation -1) to coordinator %d (%s): %d partitions", res.Group, c.ID, c.Addr, len(offsets))
 	res.Sent = true
-	resp, err := Do(ctx, fmt.Sprintf("commit offsets of group %q on broker %d (%s)", res.Group, res.Coordinator.ID, b.Addr()),
-		func() (*sarama.OffsetCommitResponse, error) { return b.CommitOffset(req) })
+	resp, err := Do(ctx, fmt.Sprintf("commit offsets of group %q on broker %d (%s)", res.Group, c.ID, c.Addr),
+		func() (*sarama.OffsetCommitResponse, error) { return conn.CommitOffset(req) })
 	if err != nil {
-		res.Err = fmt.Errorf("group %q: %w", res.Group, a.classify(b.Addr(), err))
+		// A request that timed out may still be in flight: never reuse
+		// that connection.
+		release(false)
+		res.Err = fmt.Errorf("group %q: %w", res.Group, a.classify(c.Addr, err))
 		return
 	}
+	release(true)
 	res.Errors = map[TopicPartition]error{}
 	for tp := range offsets {
 		kerr, answered := resp.Errors[tp.Topic][tp.Partition]
 		switch {
 		case !answered:
-			res.Errors[tp] = fmt.Errorf("%s: coordinator %d did not answer for this partition", tp, res.Coordinator.ID)
+			res.Errors[tp] = fmt.Errorf("%s: coordinator %d did not answer for this partition", tp, c.ID)
 		case kerr != sarama.ErrNoError:
 			res.Errors[tp] = fmt.Errorf("%s: %w", tp, kerr)
 		default:

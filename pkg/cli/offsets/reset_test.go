@@ -758,3 +758,95 @@ func TestResetUnknownTopicOrPartition(t *testing.T) {
 	}
 	assertCommitted(t, c, "g1", g1Start)
 }
+
+func TestResetAllGroups(t *testing.T) {
+	t.Parallel()
+	c := fixture(t, sandbox.Options{})
+	if _, err := c.JoinMember(context.Background(), "active", "events"); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, c, "offsets", "reset", "--all-groups", "--all-topics", "--to-earliest", "-o", "json")
+	// The active group is listed and refused: exit 1.
+	if r.Code != 1 || !strings.Contains(r.Stderr, `the group "active" is inactive, but the current state is Stable`) {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	v := parseView(t, r)
+	var names []string
+	for _, g := range v.Groups {
+		names = append(names, g.Group+":"+g.State)
+	}
+	if fmt.Sprint(names) != "[active:Stable g1:Empty g2:Empty]" {
+		t.Fatalf("groups %v", names)
+	}
+	// --all-topics: the committed partitions only (orders[2] has none for g1).
+	want := map[string]string{"g1/events/0": "6>4 lag=6", "g1/orders/0": "1>0 lag=5", "g1/orders/1": "1>0 lag=3", "g2/orders/0": "3>0 lag=5"}
+	if got := lines(v); !reflect.DeepEqual(got, want) {
+		t.Fatalf("plan %v, want %v", got, want)
+	}
+	// Export of several groups: four columns.
+	r = run(t, c, "offsets", "reset", "--all-groups", "--all-topics", "--to-earliest", "--export", "-")
+	if r.Stdout != "g1,events,0,4\ng1,orders,0,0\ng1,orders,1,0\ng2,orders,0,0\n" {
+		t.Fatalf("export: %q", r.Stdout)
+	}
+}
+
+// NOT_COORDINATOR on every partition: the coordinator is looked up again
+// and the commit retried once.
+func TestResetCommitRetriedAfterCoordinatorMoved(t *testing.T) {
+	t.Parallel()
+	c := fixture(t, sandbox.Options{Brokers: 1, Count: true})
+	c.Kfake.ControlKey(int16(kmsg.OffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		req := kr.(*kmsg.OffsetCommitRequest)
+		resp := req.ResponseKind().(*kmsg.OffsetCommitResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewOffsetCommitResponseTopic()
+			st.Topic = rt.Topic
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewOffsetCommitResponseTopicPartition()
+				sp.Partition = rp.Partition
+				sp.ErrorCode = kerr.NotCoordinator.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true // once: the retry reaches the cluster
+	})
+	c.Counter.Reset()
+	r := run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders", "--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"))
+	if r.Code != 0 || !strings.Contains(r.Stderr, `Group "g1": applied 3 partitions, verified.`) {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	if got := c.Counter.Counts(); got["OffsetCommit"] != 2 || got["FindCoordinator"] != 2 {
+		t.Errorf("requests %v: want 2 OffsetCommit and 2 FindCoordinator", got)
+	}
+	assertCommitted(t, c, "g1", map[tpk]int64{{"orders", 0}: 5, {"orders", 1}: 3, {"orders", 2}: 0, {"events", 0}: 6})
+}
+
+// A coordinator that never answers the commit: the command ends within
+// --timeout, says the outcome is unknown, exits 1.
+func TestResetCommitHangs(t *testing.T) {
+	t.Parallel()
+	c := fixture(t, sandbox.Options{Brokers: 1})
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	c.Kfake.ControlKey(int16(kmsg.OffsetCommit), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.SleepControl(func() { <-release })
+		return nil, errString("dropped"), true // then close the connection
+	})
+	start := time.Now()
+	r := clitest.Run(t, "", "--brokers", c.Bootstrap(), "--timeout", "3s", "offsets", "reset", "-g", "g1", "-t", "orders",
+		"--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"), "-o", "json")
+	if el := time.Since(start); el > 8*time.Second {
+		t.Fatalf("took %v", el)
+	}
+	if r.Code != 1 || !strings.Contains(r.Stderr, `group "g1": commit failed:`) || !strings.Contains(r.Stderr, "the outcome is unknown") {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	if v := parseView(t, r); !v.Groups[0].Executed {
+		t.Fatalf("a sent commit must not claim nothing changed: %+v", v.Groups[0])
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
