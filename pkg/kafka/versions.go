@@ -18,9 +18,13 @@ var apiNames = map[int16]string{
 	56: "AlterPartition", 57: "UpdateFeatures", 60: "DescribeCluster", 61: "DescribeProducers",
 	64: "UnregisterBroker", 65: "DescribeTransactions", 66: "ListTransactions", 67: "AllocateProducerIds",
 	68: "ConsumerGroupHeartbeat", 69: "ConsumerGroupDescribe", 71: "GetTelemetrySubscriptions",
-	72: "PushTelemetry", 74: "ListClientMetricsResources", 75: "DescribeTopicPartitions",
+	72: "PushTelemetry", 74: "ListConfigResources", 75: "DescribeTopicPartitions",
 	76: "ShareGroupHeartbeat", 77: "ShareGroupDescribe", 78: "ShareFetch", 79: "ShareAcknowledge",
-	80: "AddRaftVoter", 81: "RemoveRaftVoter",
+	80: "AddRaftVoter", 81: "RemoveRaftVoter", 82: "UpdateRaftVoter", 83: "InitializeShareGroupState",
+	84: "ReadShareGroupState", 85: "WriteShareGroupState", 86: "DeleteShareGroupState",
+	87: "ReadShareGroupStateSummary", 88: "StreamsGroupHeartbeat", 89: "StreamsGroupDescribe",
+	90: "DescribeShareGroupOffsets", 91: "AlterShareGroupOffsets", 92: "DeleteShareGroupOffsets",
+	93: "StreamsGroupTopologyDescriptionUpdate", 94: "UnregisterController",
 }
 
 // APIName names an API key.
@@ -31,47 +35,55 @@ func APIName(k int16) string {
 	return fmt.Sprintf("Api%d", k)
 }
 
-// InferKafkaVersion guesses the oldest Apache Kafka release that offers
-// these APIs. It is a lower bound: brokers only tell which APIs they speak.
+// InferKafkaVersion names the oldest Apache Kafka release that offers these
+// API versions, as "X.Y+". It is a lower bound: brokers only tell which
+// APIs they speak, and a release that changed only inter-broker APIs (3.4,
+// 3.6 for clients) looks like its predecessor.
 func InferKafkaVersion(apis []APIVersion) string {
-	max := map[int16]int16{}
-	min := map[int16]int16{}
+	max := make(map[int16]int16, len(apis))
 	for _, a := range apis {
 		max[a.Key] = a.Max
-		min[a.Key] = a.Min
 	}
-	has := func(k int16, v int16) bool { m, ok := max[k]; return ok && m >= v }
-	switch {
-	case min[0] >= 3 && has(0, 3):
-		// Kafka 4.0 removed Produce v0-v2 (KIP-896).
-		if has(80, 0) && has(1, 17) {
-			return "4.0+"
+	for _, r := range releaseMarks {
+		for _, m := range r.marks {
+			if v, ok := max[m.key]; ok && v >= m.version {
+				return r.release + "+"
+			}
 		}
-		return "4.0+"
-	case has(80, 0):
-		return "3.9+"
-	case has(75, 0):
-		return "3.7+"
-	case has(1, 15):
-		return "3.5+"
-	case has(1, 13):
-		return "3.1+"
-	case has(66, 0):
-		return "3.0+"
-	case has(61, 0):
-		return "2.8+"
-	case has(57, 0):
-		return "2.7+"
-	case has(48, 0):
-		return "2.6+"
-	case has(3, 9):
-		return "2.4+"
-	case has(44, 0):
-		return "2.3+"
-	case has(43, 0):
-		return "2.2+"
-	case has(3, 7):
-		return "2.1+"
 	}
 	return "older than 2.1"
+}
+
+type apiMark struct{ key, version int16 }
+
+// releaseMarks lists, newest first, the API versions each Kafka release
+// introduced (from franz-go's kversion tables; TestInferKafkaVersion checks
+// every release against them). Having any one of them proves the release.
+var releaseMarks = []struct {
+	release string
+	marks   []apiMark
+}{
+	{"4.4", []apiMark{{18, 5}, {28, 6}, {42, 3}, {88, 1}, {89, 1}, {93, 0}, {94, 0}}},
+	{"4.3", []apiMark{{35, 5}}},
+	{"4.2", []apiMark{{2, 11}, {8, 10}, {9, 10}, {27, 2}, {78, 2}, {79, 2}, {80, 1}, {85, 1}, {87, 1}, {88, 0}, {89, 0}, {90, 1}}},
+	{"4.1", []apiMark{{0, 13}, {1, 18}, {45, 1}, {66, 2}, {74, 1}, {76, 1}, {77, 1}, {78, 1}, {79, 1}, {83, 0}, {84, 0}, {85, 0}, {86, 0}, {87, 0}, {90, 0}, {91, 0}, {92, 0}}},
+	{"4.0", []apiMark{{0, 12}, {2, 10}, {3, 13}, {15, 6}, {26, 5}, {28, 5}, {55, 2}, {57, 2}, {60, 2}, {64, 0}, {68, 1}, {69, 1}, {71, 0}, {72, 0}, {74, 0}, {75, 0}, {80, 0}, {81, 0}}},
+	{"3.9", []apiMark{{1, 17}, {2, 9}, {10, 6}, {18, 4}}},
+	{"3.8", []apiMark{{0, 11}, {10, 5}, {16, 5}, {22, 5}, {24, 5}, {25, 4}, {26, 4}, {28, 4}, {66, 1}, {69, 0}}},
+	{"3.7", []apiMark{{0, 10}, {1, 16}, {8, 9}, {9, 9}, {60, 1}, {68, 0}}},
+	{"3.6", []apiMark{{24, 4}}},
+	{"3.5", []apiMark{{1, 15}, {2, 8}, {56, 3}}},
+	{"3.4", []apiMark{{4, 7}, {5, 4}, {6, 8}, {58, 0}}},
+	{"3.3", []apiMark{{29, 3}, {30, 3}, {31, 3}, {35, 4}, {38, 3}, {41, 3}, {56, 2}, {57, 1}}},
+	{"3.2", []apiMark{{4, 6}, {11, 9}, {13, 5}, {35, 3}, {56, 1}}},
+	{"3.1", []apiMark{{1, 13}, {3, 12}}},
+	{"3.0", []apiMark{{2, 7}, {9, 8}, {10, 4}, {65, 0}, {66, 0}, {67, 0}}},
+	{"2.8", []apiMark{{0, 9}, {2, 6}, {3, 11}, {4, 5}, {6, 7}, {19, 7}, {20, 6}, {23, 4}, {24, 3}, {25, 3}, {26, 3}, {27, 1}, {32, 4}, {33, 2}, {34, 2}, {48, 1}, {49, 1}, {60, 0}, {61, 0}}},
+	{"2.7", []apiMark{{1, 12}, {19, 6}, {20, 5}, {22, 4}, {24, 2}, {25, 2}, {26, 2}, {37, 3}, {50, 0}, {51, 0}, {56, 0}, {57, 0}}},
+	{"2.6", []apiMark{{5, 3}, {16, 4}, {21, 2}, {32, 3}, {35, 2}, {48, 0}, {49, 0}}},
+	{"2.5", []apiMark{{9, 7}, {11, 7}, {14, 5}, {22, 3}, {28, 3}, {29, 2}, {30, 2}, {31, 2}, {36, 2}, {37, 2}, {39, 2}, {40, 2}, {41, 2}}},
+	{"2.4", []apiMark{{0, 8}, {3, 9}, {4, 4}, {5, 2}, {6, 6}, {7, 3}, {8, 8}, {9, 6}, {10, 3}, {11, 6}, {12, 4}, {13, 4}, {14, 4}, {15, 5}, {16, 3}, {18, 3}, {19, 5}, {20, 4}, {22, 2}, {38, 2}, {42, 2}, {43, 2}, {44, 1}, {45, 0}, {46, 0}, {47, 0}}},
+	{"2.3", []apiMark{{1, 11}, {3, 8}, {8, 7}, {11, 5}, {12, 3}, {14, 3}, {15, 3}, {23, 3}, {44, 0}}},
+	{"2.2", []apiMark{{2, 5}, {4, 2}, {5, 1}, {6, 5}, {7, 2}, {11, 4}, {36, 1}, {43, 0}}},
+	{"2.1", []apiMark{{0, 7}, {1, 10}, {2, 4}, {3, 7}, {8, 6}, {9, 5}, {20, 3}, {23, 2}, {28, 2}}},
 }

@@ -84,22 +84,35 @@ func (p *Printer) Data(v any) (bool, error) {
 		enc.SetIndent("", "  ")
 		return true, enc.Encode(v)
 	case YAML:
-		// Round-trip through JSON so YAML keys are the JSON field names
-		// (one set of tags, one public interface).
+		// Through JSON, so YAML keys are the JSON field names (one set of
+		// tags, one public interface). JSON is YAML: parsing it into nodes
+		// keeps the field order and exact numbers (offsets beyond 2^53).
 		b, err := json.Marshal(v)
 		if err != nil {
 			return true, err
 		}
-		var generic any
-		if err := yaml.Unmarshal(b, &generic); err != nil {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(b, &doc); err != nil {
 			return true, err
 		}
+		blockStyle(&doc)
 		enc := yaml.NewEncoder(p.Out)
 		enc.SetIndent(2)
-		defer enc.Close()
-		return true, enc.Encode(generic)
+		if err := enc.Encode(&doc); err != nil {
+			return true, err
+		}
+		return true, enc.Close()
 	}
 	return false, nil
+}
+
+// blockStyle drops the flow and quoting styles the JSON text gave the nodes,
+// so the encoder writes ordinary block YAML and quotes only when needed.
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // Print writes v as JSON/YAML, or the table from headers and rows.

@@ -98,7 +98,7 @@ func BrokerRows(bs []kafka.Broker, controller int32) [][]string {
 		if rack == "" {
 			rack = "-"
 		}
-		c := ""
+		c := "-" // not empty: every row keeps its column count for awk
 		if b.ID == controller {
 			c = "yes"
 		}

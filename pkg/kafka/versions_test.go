@@ -1,0 +1,103 @@
+package kafka_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kversion"
+
+	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/sandbox"
+	"github.com/kctl-dev/kctl/pkg/testkit"
+)
+
+var releases = []struct {
+	name string
+	v    *kversion.Versions
+}{
+	{"2.1", kversion.V2_1_0()}, {"2.2", kversion.V2_2_0()}, {"2.3", kversion.V2_3_0()}, {"2.4", kversion.V2_4_0()},
+	{"2.5", kversion.V2_5_0()}, {"2.6", kversion.V2_6_0()}, {"2.7", kversion.V2_7_0()}, {"2.8", kversion.V2_8_0()},
+	{"3.0", kversion.V3_0_0()}, {"3.1", kversion.V3_1_0()}, {"3.2", kversion.V3_2_0()}, {"3.3", kversion.V3_3_0()},
+	{"3.4", kversion.V3_4_0()}, {"3.5", kversion.V3_5_0()}, {"3.6", kversion.V3_6_0()}, {"3.7", kversion.V3_7_0()},
+	{"3.8", kversion.V3_8_0()}, {"3.9", kversion.V3_9_0()}, {"4.0", kversion.V4_0_0()}, {"4.1", kversion.V4_1_0()},
+	{"4.2", kversion.V4_2_0()}, {"4.3", kversion.V4_3_0()}, {"4.4", kversion.V4_4_0()},
+}
+
+func apisOf(vs *kversion.Versions) []kafka.APIVersion {
+	var apis []kafka.APIVersion
+	vs.EachMaxKeyVersion(func(k, v int16) { apis = append(apis, kafka.APIVersion{Key: k, Name: kafka.APIName(k), Max: v}) })
+	return apis
+}
+
+// TestInferKafkaVersion: every release's full API table (as a ZooKeeper-mode
+// broker advertises it) infers that release.
+func TestInferKafkaVersion(t *testing.T) {
+	for _, r := range releases {
+		if got := kafka.InferKafkaVersion(apisOf(r.v)); got != r.name+"+" {
+			t.Errorf("Kafka %s inferred as %s", r.name, got)
+		}
+	}
+	for _, old := range []*kversion.Versions{kversion.V2_0_0(), kversion.V1_1_0(), kversion.V0_11_0()} {
+		if got := kafka.InferKafkaVersion(apisOf(old)); got != "older than 2.1" {
+			t.Errorf("an old broker inferred as %s", got)
+		}
+	}
+	if got := kafka.InferKafkaVersion(nil); got != "older than 2.1" {
+		t.Errorf("no APIs: %s", got)
+	}
+}
+
+type versionView struct {
+	Client struct {
+		Version string `json:"version"`
+	} `json:"client"`
+	Broker *struct {
+		Address      string             `json:"address"`
+		KafkaVersion string             `json:"kafkaVersion"`
+		APIs         []kafka.APIVersion `json:"apis"`
+	} `json:"broker"`
+}
+
+// TestOldBrokers: kfake capped at old releases' API versions. sarama's
+// version ceiling clamps to what the broker advertises, so describe works,
+// and `kctl version` infers the release.
+func TestOldBrokers(t *testing.T) {
+	t.Parallel()
+	for _, r := range []struct {
+		name string
+		v    *kversion.Versions
+	}{{"2.1", kversion.V2_1_0()}, {"2.8", kversion.V2_8_0()}, {"3.5", kversion.V3_5_0()}} {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			c := testkit.Cluster(t, sandbox.Options{Brokers: 2, MaxVersions: r.v})
+			wantDescribed(t, c, kctl(t, "-b", c.Bootstrap(), "cluster", "describe", "-o", "json"), "")
+			res := kctl(t, "-b", c.Bootstrap(), "version", "-o", "json")
+			if res.Code != 0 || res.Stderr != "" {
+				t.Fatalf("version: exit %d, stderr %q", res.Code, res.Stderr)
+			}
+			var v versionView
+			if err := json.Unmarshal([]byte(res.Stdout), &v); err != nil {
+				t.Fatal(err)
+			}
+			if v.Broker == nil || v.Broker.KafkaVersion != r.name+"+" {
+				t.Fatalf("version view %s", res.Stdout)
+			}
+			for _, a := range v.Broker.APIs {
+				if want, ok := r.v.LookupMaxKeyVersion(a.Key); !ok || a.Max > want {
+					t.Fatalf("API %s max %d advertised above Kafka %s's %d", a.Name, a.Max, r.name, want)
+				}
+			}
+		})
+	}
+}
+
+// TestKafkaVersionFlag: --kafka-version lowers sarama's ceiling.
+func TestKafkaVersionFlag(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	wantDescribed(t, c, kctl(t, "-b", c.Bootstrap(), "--kafka-version", "2.1.0", "cluster", "describe", "-o", "json"), "")
+	r := kctl(t, "-b", c.Bootstrap(), "--kafka-version", "banana", "cluster", "describe")
+	if r.Code != 2 || r.Stderr != "Error: invalid --kafka-version \"banana\": use a release such as 2.8.0 or 3.7.0\n" {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
