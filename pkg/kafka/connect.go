@@ -249,8 +249,11 @@ func SaramaConfig(s config.Settings, o Options) (*sarama.Config, error) {
 		timeout = config.DefaultTimeout
 	}
 	conf.Net.DialTimeout = min(timeout, 10*time.Second)
-	conf.Net.ReadTimeout = timeout
-	conf.Net.WriteTimeout = timeout
+	// The command's context (Do) bounds every wait; sarama's socket
+	// timeouts are only a backstop, set past it so the context's error,
+	// which names the request, is the one reported.
+	conf.Net.ReadTimeout = timeout + time.Second
+	conf.Net.WriteTimeout = timeout + time.Second
 	conf.Metadata.Retry.Max = 1
 	conf.Metadata.Retry.Backoff = 200 * time.Millisecond
 	conf.Metadata.Timeout = timeout
