@@ -259,6 +259,9 @@ type Groups struct {
 	// Pattern is the --group-pattern, for the message when nothing matches.
 	Pattern string
 	Groups  []Group
+	// Incomplete says why the selection may miss groups (a broker that did
+	// not list the groups it coordinates): an UNKNOWN check of its own.
+	Incomplete string
 }
 
 // Group is one selected group's lag.
@@ -542,9 +545,12 @@ func lagChecks(g *Groups, o Options) []Check {
 		}
 		return []Check{failed(CheckConsumerLag, msg)}
 	}
-	out := make([]Check, 0, len(g.Groups))
+	out := make([]Check, 0, len(g.Groups)+1)
 	for _, gr := range g.Groups {
 		out = append(out, groupCheck(gr, g.Err, o))
+	}
+	if g.Incomplete != "" {
+		out = append(out, failed(CheckConsumerLag, g.Incomplete))
 	}
 	return out
 }
@@ -555,10 +561,10 @@ func GroupCheckName(group string) string { return CheckConsumerLag + ":" + group
 func groupCheck(g Group, planErr string, o Options) Check {
 	name := GroupCheckName(g.Name)
 	switch {
-	case g.Err != "":
-		return failed(name, fmt.Sprintf("group %s: %s", g.Name, g.Err))
 	case planErr != "":
 		return failed(name, fmt.Sprintf("group %s: %s", g.Name, planErr))
+	case g.Err != "" && !g.Exists:
+		return failed(name, fmt.Sprintf("group %s: %s", g.Name, g.Err))
 	case !g.Exists:
 		return failed(name, fmt.Sprintf("group %s does not exist", g.Name))
 	}
@@ -596,6 +602,12 @@ func groupCheck(g Group, planErr string, o Options) Check {
 	}
 	if len(why) > 0 {
 		msg += " (" + strings.Join(why, ", ") + ")"
+	}
+	if g.Err != "" {
+		// Part of the group could not be read: the lag is a lower bound.
+		// A crossed threshold still shows; otherwise it is not OK either.
+		c.Status = Worst(c.Status, Unknown)
+		msg += "; incomplete: " + g.Err
 	}
 	c.Message = msg
 	c.Details = append(c.Details, fmt.Sprintf("state %s, %s", orDash(g.State), plural(g.Members, "member", "members")))

@@ -498,6 +498,8 @@ func TestConsumerLag(t *testing.T) {
 		{Name: "dead-caught-up", Exists: true, State: "Dead", Lag: 0, TimeLag: dur(0)},
 		{Name: "no-time", Exists: true, State: "Stable", Members: 1, Lag: 7},
 		{Name: "broken", Exists: true, Err: "OffsetFetch: COORDINATOR_NOT_AVAILABLE"},
+		{Name: "partial", Exists: true, State: "Stable", Members: 1, Lag: 2000, Err: "orders[3]: log-end offset not read"},
+		{Name: "gone", Err: "FindCoordinator: GROUP_AUTHORIZATION_FAILED"},
 	}}
 	type want struct {
 		status  Status
@@ -513,7 +515,9 @@ func TestConsumerLag(t *testing.T) {
 		"empty":          {OK, "group empty is Empty (no active members), lag 20, time lag 5s"},
 		"dead-caught-up": {OK, "group dead-caught-up is Dead (no active members), lag 0, time lag 0s"},
 		"no-time":        {OK, "group no-time lag 7, time lag unknown"},
-		"broken":         {Unknown, "group broken: OffsetFetch: COORDINATOR_NOT_AVAILABLE"},
+		"broken":         {Unknown, "group broken lag 0; incomplete: OffsetFetch: COORDINATOR_NOT_AVAILABLE"},
+		"partial":        {Critical, "group partial lag 2000, time lag unknown (lag > 1000); incomplete: orders[3]: log-end offset not read"},
+		"gone":           {Unknown, "group gone: FindCoordinator: GROUP_AUTHORIZATION_FAILED"},
 	}
 	check := func(t *testing.T, r *Report, wants map[string]want) {
 		t.Helper()
@@ -527,7 +531,7 @@ func TestConsumerLag(t *testing.T) {
 	opts := stdOptions()
 	r := Evaluate(Facts{Now: now, Groups: groups}, opts)
 	check(t, r, base)
-	if r.Status != Critical || len(r.Checks) != 10 {
+	if r.Status != Critical || len(r.Checks) != 12 {
 		t.Errorf("status %s, %d checks", r.Status, len(r.Checks))
 	}
 
@@ -581,6 +585,12 @@ func TestConsumerLagSelection(t *testing.T) {
 	r = Evaluate(Facts{Now: now, Groups: &Groups{Err: "ListGroups: broker 2: no answer"}}, Options{})
 	if c := r.Checks[0]; c.Status != Unknown || c.Message != "ListGroups: broker 2: no answer" {
 		t.Errorf("%+v", c)
+	}
+	// A broker did not list its groups: the selection may miss some.
+	r = Evaluate(Facts{Now: now, Groups: &Groups{Pattern: ".", Incomplete: "broker 2 did not list its groups",
+		Groups: []Group{{Name: "a", Exists: true, State: "Stable", Members: 1}}}}, Options{})
+	if len(r.Checks) != 2 || r.Checks[0].Status != OK || r.Checks[1].Name != "consumer-lag" || r.Checks[1].Status != Unknown || r.Status != Unknown {
+		t.Errorf("%+v", r.Checks)
 	}
 	// The plan failed for named groups: each is UNKNOWN with the cause.
 	r = Evaluate(Facts{Now: now, Groups: &Groups{Err: "timeout", Groups: []Group{{Name: "a"}, {Name: "b"}}}}, Options{})
