@@ -227,7 +227,7 @@ func (r *Report) WritePrometheus(w io.Writer) error {
 			l := [][2]string{{"group", gr.Name}}
 			lag.samples = append(lag.samples, sample{labels: l, value: float64(gr.Lag)})
 			if gr.TimeLag != nil {
-				tl.samples = append(tl.samples, sample{labels: l, value: gr.TimeLag.Seconds()})
+				tl.samples = append(tl.samples, sample{labels: l, value: seconds(*gr.TimeLag)})
 			}
 		}
 		fams = append(fams, lag, tl)

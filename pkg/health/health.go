@@ -613,7 +613,7 @@ func groupCheck(g Group, planErr string, o Options) Check {
 	c.Details = append(c.Details, fmt.Sprintf("state %s, %s", orDash(g.State), plural(g.Members, "member", "members")))
 	c.perf = []perfDatum{{label: "lag_" + g.Name, value: float64(g.Lag), th: o.Lag}}
 	if g.TimeLag != nil {
-		c.perf = append(c.perf, perfDatum{label: "time_lag_" + g.Name, value: g.TimeLag.Seconds(), uom: "s", th: o.TimeLag})
+		c.perf = append(c.perf, perfDatum{label: "time_lag_" + g.Name, value: seconds(*g.TimeLag), uom: "s", th: o.TimeLag})
 	}
 	return c
 }
@@ -685,6 +685,10 @@ func tlsCheck(t *TLS, now time.Time, o Options) Check {
 	c.perf = []perfDatum{{label: "cert_days", value: float64(days), th: o.CertDays}}
 	return c
 }
+
+// seconds is d in seconds, to the millisecond (the precision of Kafka's
+// timestamps).
+func seconds(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
 
 // DaysLeft is the whole days until notAfter (floored: negative once expired).
 func DaysLeft(notAfter, now time.Time) int {

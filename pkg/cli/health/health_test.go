@@ -44,7 +44,7 @@ type result struct {
 	Elapsed        time.Duration
 }
 
-func run(t *testing.T, args ...string) result {
+func run(t testing.TB, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	start := time.Now()
