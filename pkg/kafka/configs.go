@@ -405,7 +405,12 @@ func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, changes []Co
 	for _, rr := range resp.Resources {
 		if rr.Name == r.Name && rr.ErrorCode != 0 {
 			msg := rr.ErrorMsg
-			return kafkaErr(what, sarama.KError(rr.ErrorCode), &msg)
+			kerr := sarama.KError(rr.ErrorCode)
+			if msg == "" && (kerr == sarama.ErrInvalidRequest || kerr == sarama.ErrInvalidConfig) {
+				// sarama's text for these blames the client library.
+				msg = "the broker refused the change without a message (an unknown config name or an invalid value?)"
+			}
+			return kafkaErr(what, kerr, &msg)
 		}
 	}
 	return nil

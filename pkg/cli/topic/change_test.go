@@ -74,7 +74,7 @@ func TestCreateAlterDeleteHappyPath(t *testing.T) {
 	}
 	// delete without --yes: the plan, exit 2, nothing deleted.
 	r = kctl(t, c, "topic", "delete", "orders")
-	if r.Code != 2 || !strings.HasPrefix(r.Stdout, "Would delete 1 topic and all their data:\nTOPIC   PARTITIONS  REPLICATION-FACTOR  TOPIC-ID\norders  5           2  ") ||
+	if r.Code != 2 || !strings.HasPrefix(r.Stdout, "Would delete 1 topic, data included:\nTOPIC   PARTITIONS  REPLICATION-FACTOR  TOPIC-ID\norders  5           2  ") ||
 		r.Stderr != "Error: nothing deleted: run again with --yes to delete\n" {
 		t.Errorf("delete plan: %d %q %q", r.Code, r.Stdout, r.Stderr)
 	}

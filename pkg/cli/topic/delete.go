@@ -125,7 +125,7 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 				return err
 			}
 		} else {
-			fmt.Fprintf(o.F.Streams.Out, "Would delete %s and all their data:\n", plural(len(v.Topics), "topic"))
+			fmt.Fprintf(o.F.Streams.Out, "Would delete %s, data included:\n", plural(len(v.Topics), "topic"))
 			if err := p.Table(DeleteHeaders, rows()); err != nil {
 				return err
 			}
