@@ -546,10 +546,12 @@ func (a *Admin) resolveTopicIDs(ctx context.Context, out map[string]*GroupDescri
 	if err != nil {
 		return
 	}
+	// v10+ (Kafka 2.8) carries topic ids; sarama clamps to the broker's.
 	req := sarama.NewMetadataRequest(a.conf.Version, nil)
-	req.Version = 12
+	req.Version = 11
 	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
 	if err != nil {
+		a.logf("metadata for topic ids: %v", err)
 		return
 	}
 	names := map[string]string{}
@@ -729,4 +731,25 @@ func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]
 	})
 	sort.Strings(retry)
 	return retry, err
+}
+
+// ListAndDescribeGroups lists every group (one ListGroups per broker) and
+// describes them all at their coordinators (one DescribeGroups per
+// coordinator, ConsumerGroupDescribe for KIP-848 groups), with one batched
+// coordinator lookup for groups that moved in between.
+func (a *Admin) ListAndDescribeGroups(ctx context.Context) (*GroupList, map[string]*GroupDescription, error) {
+	list, err := a.ListGroups(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	coords := map[string]Broker{}
+	types := map[string]string{}
+	var groups []string
+	for _, l := range list.Groups {
+		groups = append(groups, l.Group)
+		coords[l.Group] = l.Coordinator
+		types[l.Group] = l.Type
+	}
+	descs := map[string]*GroupDescription{}
+	return list, descs, a.describeWithRetry(ctx, groups, coords, types, descs)
 }

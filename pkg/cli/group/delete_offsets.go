@@ -1,0 +1,167 @@
+package group
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/kafka"
+)
+
+// DeleteOffsetsOptions are the inputs of `kctl group delete-offsets`.
+type DeleteOffsetsOptions struct {
+	F      *cmdutil.Factory
+	Group  string
+	Topics []string
+	DryRun bool
+}
+
+// DeleteOffsetsView is the JSON shape of `group delete-offsets`.
+type DeleteOffsetsView struct {
+	Group      string             `json:"group"`
+	Partitions []DeleteOffsetItem `json:"partitions"`
+}
+
+// DeleteOffsetItem is one partition's committed offset and its fate.
+type DeleteOffsetItem struct {
+	Topic     string  `json:"topic"`
+	Partition int32   `json:"partition"`
+	Offset    int64   `json:"offset"`
+	Deleted   bool    `json:"deleted"`
+	Error     *string `json:"error"`
+}
+
+// DeleteOffsetsHeaders are the table's columns (Kafka prints TOPIC,
+// PARTITION, STATUS).
+var DeleteOffsetsHeaders = []string{"TOPIC", "PARTITION", "OFFSET", "STATUS"}
+
+// NewCmdDeleteOffsets returns `kctl group delete-offsets`.
+func NewCmdDeleteOffsets(f *cmdutil.Factory, runF func(*DeleteOffsetsOptions) error) *cobra.Command {
+	opts := &DeleteOffsetsOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "delete-offsets GROUP --topic T [--topic T2] [--dry-run]",
+		Short: "Delete a group's committed offsets on topics (kafka-consumer-groups.sh --delete-offsets)",
+		Long: `Delete the committed offsets of a group on the given topics, as
+kafka-consumer-groups.sh --delete-offsets does (Kafka 2.4+, OffsetDelete).
+The partitions deleted are those the group has a commit on; the table shows
+the offset each one had. Kafka refuses topics the group's active members
+are subscribed to: stop the consumers first. --dry-run only shows what would
+be deleted.
+
+Exit 1 if any partition could not be deleted, or the group has no commit on
+the topics.`,
+		Example: `  kctl group delete-offsets billing --topic orders
+  kctl group delete-offsets billing --topic orders --dry-run -o json`,
+		Args: cmdutil.ExactArgs(1, "a group name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Group = args[0]
+			if opts.Group == "" {
+				return errs.Usagef("a group name cannot be empty")
+			}
+			if len(opts.Topics) == 0 {
+				return errs.Usagef("name the topics with --topic T (repeatable)")
+			}
+			for _, t := range opts.Topics {
+				if t == "" {
+					return errs.Usagef("a topic name cannot be empty")
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return RunDeleteOffsets(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&opts.Topics, "topic", "t", nil, "topic whose offsets to delete (repeatable)")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "only show the offsets that would be deleted")
+	return cmd
+}
+
+// RunDeleteOffsets runs `group delete-offsets`.
+func RunDeleteOffsets(parent context.Context, o *DeleteOffsetsOptions) error {
+	p, err := o.F.Printer()
+	if err != nil {
+		return err
+	}
+	ctx, cancel, err := o.F.Context(parent)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	a, err := o.F.Admin(ctx)
+	if err != nil {
+		return err
+	}
+	offs, err := a.FetchGroupOffsets(ctx, []string{o.Group})
+	if err != nil {
+		return err
+	}
+	go0 := offs[o.Group]
+	if go0 == nil {
+		return fmt.Errorf("fetch offsets of group '%s': no answer", o.Group)
+	}
+	if go0.Err != nil {
+		return go0.Err
+	}
+	want := map[string]bool{}
+	for _, t := range o.Topics {
+		want[t] = true
+	}
+	var parts []kafka.TopicPartition
+	for tp := range go0.Offsets {
+		if want[tp.Topic] {
+			parts = append(parts, tp)
+		}
+	}
+	kafka.SortPartitions(parts)
+	if len(parts) == 0 {
+		return errs.Exit(errs.ExitFailure, "group '%s' has no committed offsets on %v: nothing to delete", o.Group, o.Topics)
+	}
+	v := DeleteOffsetsView{Group: o.Group}
+	for _, tp := range parts {
+		v.Partitions = append(v.Partitions, DeleteOffsetItem{Topic: tp.Topic, Partition: tp.Partition, Offset: go0.Offsets[tp]})
+	}
+	failed := 0
+	if !o.DryRun {
+		res, err := a.DeleteOffsets(ctx, o.Group, parts)
+		if err != nil {
+			return err
+		}
+		for i, it := range v.Partitions {
+			if e := res[kafka.TopicPartition{Topic: it.Topic, Partition: it.Partition}]; e != nil {
+				msg := e.Error()
+				v.Partitions[i].Error = &msg
+				failed++
+			} else {
+				v.Partitions[i].Deleted = true
+			}
+		}
+	}
+	var rows [][]string
+	reported := map[string]bool{}
+	for _, it := range v.Partitions {
+		status := "Successful"
+		switch {
+		case o.DryRun:
+			status = "Would delete"
+		case it.Error != nil:
+			status = "Error"
+			if !reported[*it.Error] {
+				reported[*it.Error] = true
+				o.F.Warnf("Error: %s[%d]: %s", it.Topic, it.Partition, *it.Error)
+			}
+		}
+		rows = append(rows, []string{it.Topic, strconv.Itoa(int(it.Partition)), strconv.FormatInt(it.Offset, 10), status})
+	}
+	if err := p.Print(v, DeleteOffsetsHeaders, rows); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return errs.SilentExit(errs.ExitFailure)
+	}
+	return nil
+}
