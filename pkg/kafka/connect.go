@@ -94,7 +94,11 @@ func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) 
 		a.detach()
 		return nil, err
 	}
-	a.logf("connected: %d brokers, controller %s", len(a.client.Brokers()), a.controllerString())
+	if a.verbose != nil {
+		// Only with -v: naming the controller opens a connection to it, and
+		// a hung controller must not stall commands that never need it.
+		a.logf("connected: %d brokers, controller %s", len(a.client.Brokers()), a.controllerString())
+	}
 	return a, nil
 }
 
