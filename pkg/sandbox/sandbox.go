@@ -138,10 +138,20 @@ func Start(o Options) (*Cluster, error) {
 	kafkaCompat(kc)
 	c.Kfake = kc
 	c.Addrs = kc.ListenAddrs()
-	if o.Seed == "demo" && !seeded {
+	switch {
+	case o.Seed == "demo" && !seeded:
 		if err := c.seedDemo(context.Background()); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("seed demo data: %w", err)
+		}
+	case o.Seed == "demo":
+		// The data persisted; the demo's live group member did not.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := c.JoinMember(ctx, DemoActiveGroup, "audit")
+		cancel()
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("rejoin the demo group member: %w", err)
 		}
 	}
 	return c, nil
