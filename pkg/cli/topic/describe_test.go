@@ -8,6 +8,9 @@ import (
 
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/cli/topic"
@@ -387,5 +390,31 @@ func TestUnreachableCluster(t *testing.T) {
 		if r.Code != want || !strings.Contains(r.Stderr, "127.0.0.1:1") {
 			t.Errorf("%v: exit %d (want %d), stderr %s", args, r.Code, want, r.Stderr)
 		}
+	}
+}
+
+// A broker that stops answering mid-command (DescribeConfigs never
+// answered): the command ends within --timeout, naming the broker.
+func TestDescribeBrokerHangsMidCommand(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	if err := c.CreateTopic(context.Background(), "t", 1, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Kfake.ControlKey(int16(kmsg.DescribeConfigs), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		return nil, nil, true // never answer
+	})
+	start := time.Now()
+	r := clitest.Run(t, "", "--brokers", c.Bootstrap(), "--timeout", "2s", "topic", "describe", "--under-min-isr-partitions")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v with --timeout 2s", d)
+	}
+	if r.Code != 1 || !strings.Contains(r.Stderr, "describe configs on broker 0 ("+c.Addrs[0]+"): no answer within the timeout") || r.Stdout != "" {
+		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	// The audit is a check: a broker that does not answer is UNKNOWN (3).
+	r = clitest.Run(t, "", "--brokers", c.Bootstrap(), "--timeout", "2s", "topic", "audit")
+	if r.Code != 3 {
+		t.Errorf("audit exit %d, stderr %q", r.Code, r.Stderr)
 	}
 }
