@@ -45,8 +45,17 @@ demo: build
 	  kill -0 $$pid 2>/dev/null || { cat $$dir/sandbox.log; exit 1; }; sleep 0.2; \
 	done; \
 	run() { echo; echo "\$$ kctl $$*"; ./$(BIN) --context sandbox "$$@"; }; \
+	since=$$(date -u -d '-6 hours' +%Y-%m-%dT%H:%M:%S 2>/dev/null || date -u -v-6H +%Y-%m-%dT%H:%M:%S); \
 	run cluster describe; \
 	run broker list; \
+	run topic list; \
+	run topic describe orders --under-replicated-partitions; \
+	run group list; \
+	run lag describe --group billing; \
+	run lag describe --all-groups --summary; \
+	run offsets reset --group billing --topic orders --to-datetime "$$since"; \
+	run check connectivity -o json | head -c 600; echo ...; \
+	run health --format nagios; \
 	run version --client
 
 clean:
