@@ -399,6 +399,9 @@ func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, changes []Co
 	resp, err := Do(ctx, fmt.Sprintf("%s on broker %d (%s)", what, b.ID(), b.Addr()), func() (*sarama.IncrementalAlterConfigsResponse, error) {
 		return b.IncrementalAlterConfigs(req)
 	})
+	if errors.Is(err, sarama.ErrUnsupportedVersion) {
+		return fmt.Errorf("%s: IncrementalAlterConfigs needs Kafka 2.3 or newer, and broker %d (%s) or --kafka-version is older", what, b.ID(), b.Addr())
+	}
 	if err != nil {
 		return a.classify(b.Addr(), err)
 	}

@@ -134,6 +134,10 @@ func (a *Admin) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly bo
 		}
 		return false, nil
 	})
+	// CreateTopics before v5 (Kafka 2.4) does not echo the shape back.
+	if err == nil && out.Partitions <= 0 && spec.Partitions > 0 && spec.ReplicationFactor > 0 {
+		out.Partitions, out.ReplicationFactor = spec.Partitions, spec.ReplicationFactor
+	}
 	return out, err
 }
 

@@ -295,3 +295,21 @@ func TestBrokerConfig(t *testing.T) {
 func brokerRes(id string) kafka.ConfigResource {
 	return kafka.ConfigResource{Type: kafka.BrokerResource, Name: id}
 }
+
+// Older protocol versions (here capped by --kafka-version): no topic ids,
+// CreateTopics does not echo the shape, IncrementalAlterConfigs is missing.
+func TestOlderKafkaVersion(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 2})
+	r := kctl(t, c, "--kafka-version", "2.1.0", "topic", "create", "old", "-p", "2", "-r", "2")
+	if r.Code != 0 || r.Stdout != "Created topic old with 2 partitions, replication factor 2.\n" {
+		t.Errorf("create: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "--kafka-version", "2.1.0", "topic", "describe", "old", "--no-headers")
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "Topic: old\tTopicId: -\tPartitionCount: 2\tReplicationFactor: 2\n") {
+		t.Errorf("describe: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "--kafka-version", "2.1.0", "topic", "config", "set", "old", "retention.ms=5")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "IncrementalAlterConfigs needs Kafka 2.3 or newer") {
+		t.Errorf("config set: %d %q", r.Code, r.Stderr)
+	}
+}
