@@ -61,8 +61,9 @@ var (
 func kctlBinary(b testing.TB) string {
 	b.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "kctl-bench")
-		if err != nil {
+		// One fixed path, overwritten by every run: no binaries pile up.
+		dir := filepath.Join(os.TempDir(), "kctl-topic-bench")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			buildErr = err
 			return
 		}
