@@ -26,7 +26,9 @@ type ClusterInfo struct {
 	Brokers      []Broker `json:"brokers"`
 }
 
-// Cluster describes the cluster from one fresh Metadata request (no topics).
+// Cluster describes the cluster from one fresh Metadata request. sarama
+// cannot ask for "no topics" (an empty list encodes as "all topics"), so the
+// answer carries every topic; only the broker part is kept.
 func (a *Admin) Cluster(ctx context.Context) (*ClusterInfo, error) {
 	req := sarama.NewMetadataRequest(a.conf.Version, nil)
 	req.AllowAutoTopicCreation = false

@@ -83,6 +83,7 @@ func (p *Printer) Data(v any) (bool, error) {
 	case JSON:
 		enc := json.NewEncoder(p.Out)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // regexes and hosts stay readable: "<" not "\u003c"
 		return true, enc.Encode(v)
 	case YAML:
 		// Through JSON, so YAML keys are the JSON field names (one set of
