@@ -101,3 +101,25 @@ func isNetErr(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne)
 }
+
+// warm opens n more dedicated connections to each broker and leaves them
+// idle in the pool, so a later step that sends requests to one broker in
+// parallel does not wait for dials (TCP, TLS, ApiVersions, SASL) in the
+// middle of a round trip. Failures are left for the step to report.
+func (a *Admin) warm(ctx context.Context, bs []Broker, n int) {
+	var wg sync.WaitGroup
+	for _, b := range bs {
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(b Broker) {
+				defer wg.Done()
+				conn, err := a.dial(ctx, b.Addr, b.ID)
+				if err != nil {
+					return
+				}
+				a.releaser(b.ID, conn)(true)
+			}(b)
+		}
+	}
+	wg.Wait()
+}

@@ -103,12 +103,24 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		return err
 	}
 
+	// End offsets do not depend on the groups: read them alongside every
+	// other step, so they never add a round trip. On a large cluster a
+	// named-group read lists only the groups' partitions, afterwards.
 	listed := q.AllGroups || q.Pattern != nil
+	endsLater := !listed && len(parts) > largePartitionCount
+	endsDone := make(chan error, 1)
+	if endsLater {
+		endsDone <- nil
+	} else {
+		go func() { endsDone <- listEnds(parts) }()
+	}
 	if listed {
 		var list *GroupList
+		// Warm one more connection per broker meanwhile: the next step
+		// sends OffsetFetch and DescribeGroups to each coordinator at once.
 		err := Parallel(
 			func() (err error) { list, err = a.ListGroups(ctx); return err },
-			func() error { return listEnds(parts) },
+			func() error { a.warm(ctx, a.brokers(), 1); return nil },
 		)
 		if err != nil {
 			return nil, err
@@ -139,18 +151,10 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		}
 	}
 
-	steps := []func() error{
-		func() error { return a.offsetsAndDescriptions(ctx, groups, coords, types, offsets, descs) },
+	if err := a.offsetsAndDescriptions(ctx, groups, coords, types, offsets, descs); err != nil {
+		return nil, err
 	}
-	endsLater := false
-	if !listed {
-		if len(parts) <= largePartitionCount {
-			steps = append(steps, func() error { return listEnds(parts) })
-		} else {
-			endsLater = true
-		}
-	}
-	if err := Parallel(steps...); err != nil {
+	if err := <-endsDone; err != nil {
 		return nil, err
 	}
 	res.ReadAt = time.Now()

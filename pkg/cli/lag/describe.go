@@ -403,10 +403,31 @@ func (o *DescribeOptions) print(p *output.Printer, gs []lag.Group, progress map[
 // when any group (or broker) failed.
 func (o *DescribeOptions) report(gs []lag.Group, res *kafka.LagResult) error {
 	failed := 0
+	// With --all-groups or a pattern, hundreds of idle groups would bury
+	// the errors: their "no active members" notes become one line.
+	listed := o.AllGroups || o.Pattern != ""
+	var idle []string
 	for _, g := range gs {
 		for _, n := range g.Notes {
+			if listed && strings.HasSuffix(n, "' has no active members.") {
+				idle = append(idle, g.Group)
+				continue
+			}
 			o.F.Warnf("%s", n)
 		}
+	}
+	switch {
+	case len(idle) == 1:
+		o.F.Warnf("Consumer group '%s' has no active members.", idle[0])
+	case len(idle) > 1:
+		shown := idle
+		more := ""
+		if len(shown) > 10 {
+			shown, more = shown[:10], fmt.Sprintf(" and %d more", len(idle)-10)
+		}
+		o.F.Warnf("%d consumer groups have no active members: %s%s.", len(idle), strings.Join(shown, ", "), more)
+	}
+	for _, g := range gs {
 		if g.Err != nil {
 			o.F.Warnf("Error: %v", g.Err)
 			failed++
@@ -416,7 +437,7 @@ func (o *DescribeOptions) report(gs []lag.Group, res *kafka.LagResult) error {
 		o.F.Warnf("Error: %v", e)
 		failed++
 	}
-	if len(gs) == 0 && failed == 0 && (o.AllGroups || o.Pattern != "") && o.MinLag == 0 {
+	if len(gs) == 0 && failed == 0 && listed && o.MinLag == 0 {
 		o.F.Warnf("No consumer group matches.")
 	}
 	if failed > 0 {
