@@ -111,16 +111,7 @@ func Main(args []string) int {
 
 // Run is Main with explicit streams, for tests.
 func Run(ctx context.Context, streams *output.Streams, args []string) (code int) {
-	defer func() {
-		// A bug must not greet the user with a Go stack trace.
-		if r := recover(); r != nil {
-			fmt.Fprintf(streams.ErrOut, "Error: internal error: %v (please report this bug; KCTL_TRACEBACK=1 prints where it happened)\n", r)
-			if os.Getenv("KCTL_TRACEBACK") != "" {
-				streams.ErrOut.Write(debug.Stack())
-			}
-			code = errs.ExitFailure
-		}
-	}()
+	defer recoverToExit(streams, &code)
 	f := cmdutil.New(streams)
 	defer f.Close()
 	root := NewRootCmd(f)
@@ -135,6 +126,18 @@ func Run(ctx context.Context, streams *output.Streams, args []string) (code int)
 		fmt.Fprintf(streams.ErrOut, "Error: %s\n", err.Error())
 	}
 	return code
+}
+
+// recoverToExit turns a panic into one error line and exit 1: a bug must not
+// greet the user with a Go stack trace (KCTL_TRACEBACK=1 prints it).
+func recoverToExit(streams *output.Streams, code *int) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(streams.ErrOut, "Error: internal error: %v (please report this bug; KCTL_TRACEBACK=1 prints where it happened)\n", r)
+		if os.Getenv("KCTL_TRACEBACK") != "" {
+			_, _ = streams.ErrOut.Write(debug.Stack())
+		}
+		*code = errs.ExitFailure
+	}
 }
 
 // ExitCode is the one place errors become exit codes (docs/exit-codes.md).

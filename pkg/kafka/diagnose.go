@@ -396,13 +396,24 @@ func principal(s config.Settings) string {
 	return "the client's principal"
 }
 
-// cleanSarama strips sarama's unhelpful prefixes.
+// cleanSarama words a sarama error for a person: without sarama's
+// "kafka: " prefixes, on one line, and never as sarama's bare "client has
+// run out of available brokers to talk to", which names neither a broker
+// nor a cause.
 func cleanSarama(err error) string {
 	if err == nil {
 		return ""
 	}
 	m := err.Error()
-	m = strings.TrimPrefix(m, "kafka: ")
-	m = strings.TrimPrefix(m, "kafka server: ")
-	return m
+	if errors.Is(err, sarama.ErrOutOfBrokers) {
+		rest := strings.TrimPrefix(strings.TrimPrefix(m, sarama.ErrOutOfBrokers.Error()), ": ")
+		if rest == "" || rest == m {
+			m = "no broker in the cluster metadata could be reached (check advertised.listeners)"
+		} else {
+			m = "no broker in the cluster metadata could be reached: " + rest
+		}
+	}
+	m = strings.ReplaceAll(m, "kafka server: ", "")
+	m = strings.ReplaceAll(m, "kafka: ", "")
+	return strings.Join(strings.Fields(strings.ReplaceAll(m, "\n", "; ")), " ")
 }
