@@ -45,6 +45,8 @@ const maxParallel = 16
 
 // secondOpinionBudget caps the second-opinion probe after a failed handshake (the
 // PLAINTEXT-or-TLS question): a live listener answers it in milliseconds.
+// The probe also runs within the step's own context, so it never makes a
+// step outlast --timeout.
 const secondOpinionBudget = 3 * time.Second
 
 func newChecker(s config.Settings, o CheckOptions) (*checker, error) {
@@ -278,9 +280,9 @@ func (p *probe) step(ctx context.Context, name string) result {
 	case doctor.StepTCP:
 		return p.stepTCP(sctx)
 	case doctor.StepTLS:
-		return p.stepTLS(ctx, sctx)
+		return p.stepTLS(sctx)
 	case doctor.StepAPIVersions:
-		return p.stepAPIVersions(ctx)
+		return p.stepAPIVersions(sctx)
 	case doctor.StepSASL:
 		return p.stepSASL()
 	case doctor.StepMetadata:
@@ -506,6 +508,9 @@ func (p *probe) plainKafkaAnswers(ctx context.Context) bool {
 	defer c.Close()
 	dl, _ := ctx.Deadline()
 	_ = c.SetDeadline(dl)
+	// A deadline does not see cancel(): closing does.
+	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
+	defer stop()
 	w := &wireConn{c: c, clientID: "kctl", plain: true}
 	_, err = w.apiVersions()
 	return err == nil

@@ -26,8 +26,8 @@ type verdict struct {
 // stepTLS handshakes like the client would and inspects everything an
 // operator would otherwise read off `openssl s_client`: version, cipher,
 // the chain, its validity, the CA and the host name, each failure told
-// apart. parent bounds the second-opinion probe, sctx the handshake.
-func (p *probe) stepTLS(parent, sctx context.Context) result {
+// apart. sctx bounds the whole step, second-opinion probes included.
+func (p *probe) stepTLS(sctx context.Context) result {
 	s := p.ck.s
 	if !s.UsesTLS() {
 		return skip(fmt.Sprintf("security.protocol is %s: no TLS", s.SecurityProtocol))
@@ -64,13 +64,20 @@ func (p *probe) stepTLS(parent, sctx context.Context) result {
 		return nil
 	}
 	conn := tls.Client(p.conn, tc)
-	err := conn.HandshakeContext(sctx)
+	hctx, hcancel := context.WithCancel(sctx)
+	plainPort := p.plainWhileHandshaking(hctx, hcancel)
+	err := conn.HandshakeContext(hctx)
+	hcancel()
+	answeredPlain := <-plainPort
 	p.facts.SentClientCert = p.certs.sent
 	if err != nil {
 		if v.problem != doctor.NoProblem {
 			return fail(v.problem, v.detail)
 		}
-		return p.handshakeFailure(parent, err)
+		if answeredPlain {
+			return fail(doctor.TLSPlaintextPort, "no TLS handshake: the port answers Kafka requests in PLAINTEXT")
+		}
+		return p.handshakeFailure(sctx, err)
 	}
 	p.conn = conn
 	cs := conn.ConnectionState()
@@ -82,7 +89,7 @@ func (p *probe) stepTLS(parent, sctx context.Context) result {
 			if isRemoteAlert(err) {
 				return p.alertFailure(err)
 			}
-			return p.kafkaFailure(parent, err)
+			return p.kafkaFailure(sctx, err)
 		}
 	}
 
@@ -187,20 +194,53 @@ func (p *probe) verify(certs []*x509.Certificate, serverName string, roots *x509
 	return verdict{}
 }
 
+// handshakePatience is how long a handshake may stall before the PLAINTEXT
+// second opinion starts (at most half the step's budget): a TLS listener
+// sends its ServerHello within a round trip or two.
+const handshakePatience = time.Second
+
+// plainWhileHandshaking is the second opinion for a handshake that stalls:
+// after handshakePatience without a finished handshake it asks the port
+// in PLAINTEXT on a second connection, within the same step context, and on
+// an answer cancels the handshake (some brokers, kfake among them, wait for
+// the rest of a "request" as large as a ClientHello's first bytes say). So
+// a silent listener fails the step at --timeout, not at twice it. The
+// channel receives false when the handshake ended first.
+func (p *probe) plainWhileHandshaking(hctx context.Context, cancelHandshake context.CancelFunc) <-chan bool {
+	out := make(chan bool, 1)
+	go func() {
+		t := time.NewTimer(min(p.ck.timeout/2, handshakePatience))
+		defer t.Stop()
+		select {
+		case <-hctx.Done():
+			out <- false
+			return
+		case <-t.C:
+		}
+		ok := p.plainKafkaAnswers(hctx)
+		if ok {
+			cancelHandshake()
+		}
+		out <- ok
+	}()
+	return out
+}
+
 // handshakeFailure names a failed handshake that was not a certificate
 // verdict: a client certificate problem, no common version, or a port that
-// does not speak TLS (then a second connection asks in PLAINTEXT).
-func (p *probe) handshakeFailure(parent context.Context, err error) result {
+// does not speak TLS (then a second connection asks in PLAINTEXT, within
+// what is left of the step's budget).
+func (p *probe) handshakeFailure(sctx context.Context, err error) result {
 	var rec tls.RecordHeaderError
 	switch {
 	case isRemoteAlert(err):
 		return p.alertFailure(err)
-	case errors.As(err, &rec), isClosed(err), isTimeout(err):
-		if p.plainKafkaAnswers(parent) {
+	case isTimeout(err):
+		// plainWhileHandshaking already asked in PLAINTEXT, in time.
+		return fail(doctor.TLSNoAnswer, fmt.Sprintf("no TLS answer within %v", p.ck.timeout))
+	case errors.As(err, &rec), isClosed(err):
+		if p.plainKafkaAnswers(sctx) {
 			return fail(doctor.TLSPlaintextPort, "no TLS handshake: the port answers Kafka requests in PLAINTEXT")
-		}
-		if isTimeout(err) {
-			return fail(doctor.TLSNoAnswer, fmt.Sprintf("no TLS answer within %v", p.ck.timeout))
 		}
 		if errors.As(err, &rec) {
 			return fail(doctor.TLSClosed, "the listener answered, but not with TLS")
