@@ -18,7 +18,8 @@ import (
 // probe performs, as the client cl, a real request that the broker
 // authorizes with exactly q's operation on q's resource, and reports
 // whether the broker allowed it. ok is false for operations without a
-// harmless probe (Write, Create, Alter, AlterConfigs on topics).
+// harmless probe (Write, Create, Alter, AlterConfigs on topics): the table
+// holds none of those, since every case must be checked both ways.
 func probe(t *testing.T, cl *kgo.Client, q acl.Query) (allowed, ok bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -199,7 +200,7 @@ func TestExplainMatchesTheBroker(t *testing.T) {
 			}
 			allowed, ok := probe(t, alice, q)
 			if !ok {
-				return
+				t.Fatalf("no broker probe for %s on %s: every case must be checked against the authorizer", q.Operation, q.ResourceType)
 			}
 			probed++
 			if allowed != (tc.Want == acl.Allowed) {
@@ -208,8 +209,8 @@ func TestExplainMatchesTheBroker(t *testing.T) {
 		})
 	}
 	t.Logf("%d of %d cases checked against the broker", probed, len(acltest.Cases()))
-	if probed < 25 {
-		t.Errorf("only %d cases were checked against the broker", probed)
+	if probed != len(acltest.Cases()) {
+		t.Errorf("only %d of %d cases were checked against the broker", probed, len(acltest.Cases()))
 	}
 }
 

@@ -62,7 +62,6 @@ func run(t testing.TB, s config.Settings, stdin string, args ...string) result {
 	var out, errOut bytes.Buffer
 	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
 	f.SetSettings(s)
-	defer f.Close()
 	root := cli.NewRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(context.Background())
@@ -71,6 +70,10 @@ func run(t testing.TB, s config.Settings, stdin string, args ...string) result {
 	if err != nil && !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
 		fmt.Fprintf(&errOut, "Error: %s\n", err)
 	}
+	// Close before reading: closing detaches the -v trace (sarama's global
+	// logger) from errOut, so no background sarama goroutine can still be
+	// writing to the buffers while they are read.
+	f.Close()
 	return result{out.String(), errOut.String(), code}
 }
 
