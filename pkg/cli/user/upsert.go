@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -75,6 +76,14 @@ removed. Only a salted hash travels to the broker. Kafka accepts 4096 to
 	cmd.Flags().IntVar(&iterations, "iterations", kafka.MinSCRAMIterations, "SCRAM iterations (4096 to 16384)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "file holding the password")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin")
+	// pflag quotes a rejected flag value in its error, and the value given
+	// to --password-stdin=VALUE is most likely the password itself.
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if strings.Contains(err.Error(), `for "--password-stdin" flag`) {
+			return errs.Usagef("--password-stdin takes no value: pipe the password on stdin (see %s --help)", c.CommandPath())
+		}
+		return c.Root().FlagErrorFunc()(c, err)
+	})
 	return cmd
 }
 
