@@ -295,6 +295,8 @@ func tlsError(addr, host string, s config.Settings, err error) error {
 		msg = fmt.Sprintf("TLS handshake failed: no answer within %v (a PLAINTEXT listener, which waits silently, while security.protocol is %s?)", s.Timeout, s.SecurityProtocol)
 	case isCertRequired(err):
 		msg = "TLS handshake failed: the broker requires a client certificate (set --tls-cert-file and --tls-key-file, or ssl.keystore.location)"
+	case strings.Contains(err.Error(), "protocol version not supported"):
+		msg = "TLS handshake failed: no TLS version in common (kctl requires TLS 1.2 or newer; the listener offers only older ones?)"
 	case errors.As(err, &ve):
 		msg = fmt.Sprintf("TLS handshake failed: %v", ve.Err)
 	default:

@@ -6,6 +6,7 @@ package kafka_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,6 +205,34 @@ func TestConnSSLSkipVerify(t *testing.T) {
 	}
 }
 
+func TestConnSSLExpiredCertificate(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t)
+	expired, err := p.ca.Issue(sandbox.CertOptions{CommonName: "localhost", IPs: []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1, TLS: sandbox.ServerTLS(expired, nil)})
+	addr := c.Addrs[0]
+	r := kctl(t, "-b", addr, "--tls-ca-file", p.caFile, "cluster", "describe")
+	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Error: broker "+addr+": TLS handshake failed: the broker certificate is expired or not yet valid (current time ") {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
+
+// TestConnTLSTooOld: kctl's minimum is TLS 1.2.
+func TestConnTLSTooOld(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t)
+	old := sandbox.ServerTLS(p.broker, nil)
+	old.MinVersion, old.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1, TLS: old})
+	addr := c.Addrs[0]
+	wantFailed(t, kctl(t, "-b", addr, "--tls-ca-file", p.caFile, "cluster", "describe"),
+		"Error: broker "+addr+": TLS handshake failed: no TLS version in common (kctl requires TLS 1.2 or newer; the listener offers only older ones?)\n")
+}
+
 func TestConnMTLS(t *testing.T) {
 	t.Parallel()
 	p := newPKI(t)
@@ -227,17 +256,17 @@ func TestConnMTLS(t *testing.T) {
 func TestConnSASL(t *testing.T) {
 	t.Parallel()
 	p := newPKI(t)
-	for _, tls := range []bool{false, true} {
+	for _, withTLS := range []bool{false, true} {
 		for _, mech := range []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"} {
 			proto := config.SASLPlaintext
-			if tls {
+			if withTLS {
 				proto = config.SASLSSL
 			}
 			t.Run(proto+"/"+mech, func(t *testing.T) {
 				t.Parallel()
 				o := sandbox.Options{Brokers: 1, SASL: strings.ToLower(mech), User: "ops", Password: "s3cr3t-" + mech}
 				args := []string{"--security-protocol", proto, "--sasl-mechanism", mech, "--sasl-username", "ops"}
-				if tls {
+				if withTLS {
 					o.TLS = sandbox.ServerTLS(p.broker, nil)
 					args = append(args, "--tls-ca-file", p.caFile)
 				}
