@@ -142,6 +142,7 @@ func RunDeleteOffsets(parent context.Context, o *DeleteOffsetsOptions) error {
 		}
 	}
 	var rows [][]string
+	var warnings []string
 	reported := map[string]bool{}
 	for _, it := range v.Partitions {
 		status := "Successful"
@@ -152,13 +153,16 @@ func RunDeleteOffsets(parent context.Context, o *DeleteOffsetsOptions) error {
 			status = "Error"
 			if !reported[*it.Error] {
 				reported[*it.Error] = true
-				o.F.Warnf("Error: %s[%d]: %s", it.Topic, it.Partition, *it.Error)
+				warnings = append(warnings, fmt.Sprintf("Error: %s[%d]: %s", it.Topic, it.Partition, *it.Error))
 			}
 		}
 		rows = append(rows, []string{it.Topic, strconv.Itoa(int(it.Partition)), strconv.FormatInt(it.Offset, 10), status})
 	}
 	if err := p.Print(v, DeleteOffsetsHeaders, rows); err != nil {
 		return err
+	}
+	for _, w := range warnings {
+		o.F.Warnf("%s", w)
 	}
 	if failed > 0 {
 		return errs.SilentExit(errs.ExitFailure)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -130,7 +131,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		default:
 			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), dash(d.Protocol), d.State, dash(d.Type), strconv.Itoa(len(d.Members))})
 			if len(d.Members) == 0 {
-				o.F.Warnf("Consumer group '%s' has no active members.", g)
+				problems = append(problems, fmt.Sprintf("Consumer group '%s' has no active members.", g))
 			}
 		}
 		for _, m := range d.Members {
@@ -164,10 +165,12 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			}
 		}
 	}
+	failed := false
 	for _, m := range problems {
 		o.F.Warnf("%s", m)
+		failed = failed || strings.HasPrefix(m, "Error: ")
 	}
-	if len(problems) > 0 {
+	if failed {
 		return errs.SilentExit(errs.ExitFailure)
 	}
 	return nil
