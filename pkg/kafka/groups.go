@@ -223,7 +223,7 @@ func (a *Admin) FindCoordinators(ctx context.Context, groups []string) (map[stri
 				}
 				retry = append(retry, g)
 			case resp.Err != sarama.ErrNoError:
-				failed[g] = fmt.Errorf("find the coordinator of group %q: %w", g, resp.Err)
+				failed[g] = a.classify(b.Addr, fmt.Errorf("find the coordinator of group %q: %w", g, resp.Err))
 				if retriableCoordErr(resp.Err) {
 					retry = append(retry, g)
 				}

@@ -518,3 +518,34 @@ func TestDescribeWatch(t *testing.T) {
 		t.Errorf("json snapshots = %d", n)
 	}
 }
+
+func TestDescribeSASLSSLAndAuthorization(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 3, SASL: "scram-sha-512", User: "admin", Password: "admin-secret",
+		TLSDir: t.TempDir(), ACLs: true, Extra: []kfake.Opt{kfake.User("SCRAM-SHA-512", "bob", "bob-secret")}})
+	if err := c.CreateTopic(context.Background(), "t", 4, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, c, "t", []int{10, 5, 0, 3}, time.Now())
+	commit(t, c, "g1", "t", map[int32]int64{0: 4, 1: 5})
+	secure := func(user, pass string) config.Settings {
+		return config.Settings{Brokers: c.Addrs, SecurityProtocol: config.SASLSSL, Timeout: 10 * time.Second,
+			SASL: config.SASL{Mechanism: config.MechSHA512, Username: user, Password: pass}, TLS: config.TLS{CAFile: c.TLS.CA}}
+	}
+	// Dedicated connections (parallel requests) authenticate like the
+	// client's own.
+	r := run(t, secure("admin", "admin-secret"), "lag", "describe", "--all-groups")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	eq(t, "rows", cols(table(r.out), 0, 1, 2, 3, 4, 5), []string{"g1 t 0 4 10 6", "g1 t 1 5 5 0"})
+	r = run(t, secure("admin", "admin-secret"), "lag", "describe", "--group", "g1", "--time-lag", "--summary")
+	if r.code != 0 || table(r.out)[0][5] != "6" {
+		t.Errorf("time lag over SASL_SSL: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	// bob has no ACL on the group: a clear authorization error, exit 1.
+	r = run(t, secure("bob", "bob-secret"), "lag", "describe", "--group", "g1")
+	if r.code != 1 || !strings.Contains(r.err, "not authorized") || !strings.Contains(r.err, "User:bob") {
+		t.Errorf("bob: exit %d, stderr %q", r.code, r.err)
+	}
+}
