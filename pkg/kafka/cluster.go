@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sort"
+	"time"
 
 	"github.com/IBM/sarama"
 
@@ -84,21 +85,28 @@ func (a *Admin) anyBroker() (*sarama.Broker, error) {
 	return b, nil
 }
 
-// connected waits until b's connection is open (or failed).
+// connected waits until b's connection is open (or failed). sarama's Open
+// marks the broker opened before its connecting goroutine takes the broker
+// lock, so a request sent in that window by another goroutine fails with
+// "broker not connected": poll until the connection is really there.
 func (a *Admin) connected(b *sarama.Broker) error {
-	ok, err := b.Connected()
-	if err != nil {
-		return a.classify(b.Addr(), err)
-	}
-	if !ok {
+	deadline := time.Now().Add(a.conf.Net.DialTimeout + time.Second)
+	for {
+		ok, err := b.Connected()
+		if err != nil {
+			return a.classify(b.Addr(), err)
+		}
+		if ok {
+			return nil
+		}
 		if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
 			return a.classify(b.Addr(), err)
 		}
-		if _, err := b.Connected(); err != nil {
-			return a.classify(b.Addr(), err)
+		if time.Now().After(deadline) {
+			return a.classify(b.Addr(), sarama.ErrNotConnected)
 		}
+		time.Sleep(time.Millisecond)
 	}
-	return nil
 }
 
 // APIVersion is one API's supported range on a broker.

@@ -137,6 +137,10 @@ func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spe
 		}
 		a.logf("ListOffsets(%d) to broker %d (%s): %d partitions", spec, id, b.Addr(), len(byLeader[id]))
 		resp, err := Do(ctx, fmt.Sprintf("list offsets on broker %d (%s)", id, b.Addr()), func() (*sarama.OffsetResponse, error) {
+			// The client's broker may be being opened by another goroutine.
+			if err := a.connected(b); err != nil {
+				return nil, err
+			}
 			return b.GetAvailableOffsets(req)
 		})
 		mu.Lock()
