@@ -20,6 +20,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/config"
 	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/kafka/kafkatest"
 	"github.com/kctl-dev/kctl/pkg/output"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
@@ -548,4 +549,59 @@ func TestDescribeSASLSSLAndAuthorization(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.err, "not authorized") || !strings.Contains(r.err, "User:bob") {
 		t.Errorf("bob: exit %d, stderr %q", r.code, r.err)
 	}
+}
+
+// Two real sarama consumer-group members (the client applications run):
+// every assigned partition shows its member, with or without a commit, and
+// the committed-but-unassigned partition comes last with "-".
+func TestDescribeSaramaMembers(t *testing.T) {
+	t.Parallel()
+	c, s := cluster(t, sandbox.Options{Brokers: 3})
+	if err := c.CreateTopic(context.Background(), "s", 4, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, c, "s", []int{4, 4, 4, 4}, time.Now())
+	commit(t, c, "apps", "s", map[int32]int64{0: 1, 3: 4})
+	commit(t, c, "apps", "t", map[int32]int64{1: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, id := range []string{"app-1", "app-2"} {
+		m, err := kafkatest.JoinGroup(ctx, c.Addrs, "apps", id, "s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(m.Close)
+	}
+	// The second join rebalances the group: wait until both own partitions.
+	var r result
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		r = run(t, s, "lag", "describe", "--group", "apps")
+		owners := map[string]int{}
+		for _, row := range table(r.out) {
+			owners[row[8]]++
+		}
+		if r.code == 0 && owners["app-1"] == 2 && owners["app-2"] == 2 && r.err == "" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	rows := table(r.out)
+	eq(t, "rows", cols(rows, 0, 1, 2, 3, 4, 5), []string{
+		"apps s 0 1 4 3",
+		"apps s 1 - 4 -",
+		"apps s 2 - 4 -",
+		"apps s 3 4 4 0",
+		"apps t 1 2 5 3",
+	})
+	for _, row := range rows[:4] {
+		if row[8] != "app-1" && row[8] != "app-2" || row[6] == "-" || row[7] == "-" {
+			t.Errorf("assigned row without its member: %v", row)
+		}
+	}
+	if strings.Join(rows[4][6:], " ") != "- - -" {
+		t.Errorf("unassigned row: %v", rows[4])
+	}
+	r = run(t, s, "lag", "describe", "--group", "apps", "--summary")
+	eq(t, "summary", table(r.out)[0], []string{"apps", "Stable", "2", "2", "5", "6", "3"})
 }
