@@ -41,10 +41,12 @@ func NewCmdUpsert(f *cmdutil.Factory, runF func(*UpsertOptions) error) *cobra.Co
 		Long: `Create or replace the SCRAM credential of USER for one mechanism, with one
 AlterUserScramCredentials request to the controller. The password comes from
 --password-file or from stdin (--password-stdin); one trailing newline is
-removed. Only a salted hash travels to the broker. Kafka accepts 4096 to
-16384 iterations.`,
+removed. Only a salted hash travels to the broker. --iterations defaults to
+4096, as kafka-configs.sh does without iterations=; Kafka accepts 4096 to
+16384.`,
 		Example: `  kctl user upsert alice --mechanism SCRAM-SHA-512 --password-file ./alice.pw
-  printf '%s' "$ALICE_PASSWORD" | kctl user upsert alice --mechanism SCRAM-SHA-512 --password-stdin`,
+  printf '%s' "$ALICE_PASSWORD" | kctl user upsert alice --mechanism SCRAM-SHA-512 --password-stdin
+  kctl user upsert bob --mechanism SCRAM-SHA-256 --iterations 8192 --password-file ./bob.pw`,
 		Args: cmdutil.ExactArgs(1, "a user name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validUser(args[0]); err != nil {
@@ -72,8 +74,10 @@ removed. Only a salted hash travels to the broker. Kafka accepts 4096 to
 		},
 	}
 	cmd.Flags().StringVar(&mechanism, "mechanism", "", "SCRAM-SHA-256 or SCRAM-SHA-512")
-	// 4096 is kafka-configs.sh's default (and Kafka's minimum).
-	cmd.Flags().IntVar(&iterations, "iterations", kafka.MinSCRAMIterations, "SCRAM iterations (4096 to 16384)")
+	// 4096 is kafka-configs.sh's default (ConfigCommand's
+	// DefaultScramIterations) and Kafka's minimum; the 8192 of Kafka's docs
+	// is an example of setting it.
+	cmd.Flags().IntVar(&iterations, "iterations", kafka.MinSCRAMIterations, "SCRAM iterations, 4096 to 16384 (the sandbox logs in 4096-iteration credentials only)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", "file holding the password")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin")
 	// pflag quotes a rejected flag value in its error, and the value given
