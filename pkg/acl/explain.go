@@ -40,6 +40,12 @@ type Explanation struct {
 // and super.users is broker configuration no client can read.
 const superUserNote = "super users (broker config super.users) bypass ACLs and are not visible to clients"
 
+// idempotentNote is added when IdempotentWrite on the cluster is denied:
+// since Kafka 2.8 (KIP-679) the broker also lets a producer initialise
+// idempotence with Write on any topic, a check outside the authorizer's
+// rules for IdempotentWrite itself.
+const idempotentNote = "brokers since Kafka 2.8 (KIP-679) also let an idempotent producer in with Write on any topic: ask about --operation Write --topic T too"
+
 // Explain evaluates Kafka's authorizer rules (AclAuthorizer and KRaft's
 // StandardAuthorizer agree on them) over acls:
 //
@@ -89,13 +95,18 @@ func Explain(acls []ACL, q Query) Explanation {
 	if len(otherHost) > 0 {
 		notes = append(notes, fmt.Sprintf("%d ACL(s) for specific hosts (%s) were not considered: from those hosts the decision may differ (pass --host)", len(otherHost), distinctHosts(otherHost)))
 	}
+	deniedNotes := append([]string(nil), notes...)
+	if q.Operation == OpIdempotentWrite && q.ResourceType == ResourceCluster {
+		deniedNotes = append(deniedNotes, idempotentNote)
+	}
+	deniedNotes = append(deniedNotes, superUserNote)
 	switch {
 	case len(denies) > 0:
 		r := fmt.Sprintf("%s is denied by %d DENY ACL(s); DENY beats ALLOW", subject, len(denies))
 		if len(allows) > 0 {
 			r += fmt.Sprintf(" (%d ALLOW ACL(s) also match)", len(allows))
 		}
-		return Explanation{Decision: Denied, Matched: denies, Reason: join(r, append(notes, superUserNote))}
+		return Explanation{Decision: Denied, Matched: denies, Reason: join(r, deniedNotes)}
 	case len(allows) > 0:
 		r := fmt.Sprintf("%s is allowed by %d ALLOW ACL(s)", subject, len(allows))
 		if implied := impliedBy(allows, q.Operation); implied != "" {
@@ -104,10 +115,10 @@ func Explain(acls []ACL, q Query) Explanation {
 		return Explanation{Decision: Allowed, Matched: allows, Reason: join(r, notes)}
 	case len(onResource) == 0:
 		return Explanation{Decision: Denied, Matched: []ACL{},
-			Reason: join("no ACL matches: denied unless allow.everyone.if.no.acl.found=true", append(notes, superUserNote))}
+			Reason: join("no ACL matches: denied unless allow.everyone.if.no.acl.found=true", deniedNotes)}
 	}
 	r := fmt.Sprintf("no ACL allows %s: denied (the resource has %d ACL(s), so allow.everyone.if.no.acl.found does not apply)", subject, len(onResource))
-	return Explanation{Decision: Denied, Matched: []ACL{}, Reason: join(r, append(notes, superUserNote))}
+	return Explanation{Decision: Denied, Matched: []ACL{}, Reason: join(r, deniedNotes)}
 }
 
 func appliesToResource(a ACL, rt ResourceType, name string) bool {

@@ -57,6 +57,29 @@ func TestExplainUnknownHost(t *testing.T) {
 	}
 }
 
+// IdempotentWrite on the cluster: a denial names the Write-on-any-topic
+// path of Kafka 2.8+ (KIP-679); an allow does not.
+func TestExplainIdempotentWriteNote(t *testing.T) {
+	q := Query{Principal: "User:alice", Operation: OpIdempotentWrite, ResourceType: ResourceCluster}
+	got := Explain(nil, q)
+	want := "no ACL matches: denied unless allow.everyone.if.no.acl.found=true; " +
+		"brokers since Kafka 2.8 (KIP-679) also let an idempotent producer in with Write on any topic: ask about --operation Write --topic T too; " +
+		"super users (broker config super.users) bypass ACLs and are not visible to clients"
+	if got.Decision != Denied || got.Reason != want {
+		t.Errorf("got %s %q\nwant %q", got.Decision, got.Reason, want)
+	}
+	allow := []ACL{acltest.Lit(PermAllow, "User:alice", OpIdempotentWrite, ResourceCluster, ClusterName)}
+	got = Explain(allow, q)
+	if got.Decision != Allowed || got.Reason != "User:alice IdempotentWrite on cluster kafka-cluster is allowed by 1 ALLOW ACL(s)" {
+		t.Errorf("got %s %q", got.Decision, got.Reason)
+	}
+	// Not on other operations.
+	got = Explain(nil, Query{Principal: "User:alice", Operation: OpAlter, ResourceType: ResourceCluster})
+	if strings.Contains(got.Reason, "KIP-679") {
+		t.Errorf("reason %q", got.Reason)
+	}
+}
+
 func TestQueryValidate(t *testing.T) {
 	for _, tc := range []struct {
 		q   Query

@@ -205,6 +205,11 @@ func TestDelete(t *testing.T) {
 	if r.stderr != "No ACL matches the filter: nothing to delete.\n" {
 		t.Errorf("stderr %q", r.stderr)
 	}
+	// Without --yes and nothing matching there is nothing to confirm: exit 0.
+	r = mustRun(t, s.admin, 0, "", "acl", "delete", "--principal", "User:nobody", "-o", "json")
+	if r.stdout != "{\n  \"acls\": [],\n  \"deleted\": false\n}\n" || r.stderr != "" {
+		t.Errorf("stdout %q stderr %q", r.stdout, r.stderr)
+	}
 
 	r = mustRun(t, s.admin, 0, "", "acl", "delete", "--all", "--yes", "-o", "json")
 	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || len(v.ACLs) != 3 || !v.Deleted {

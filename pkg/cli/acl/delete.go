@@ -34,9 +34,10 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		Aliases: []string{"remove", "rm"},
 		Short:   "Delete the ACLs a filter matches (lists them; deletes only with --yes)",
 		Long: `Delete ACLs (kafka-acls.sh --remove). The ACLs the filter matches are listed
-first; without --yes nothing is deleted and the command exits 2. With --yes
-exactly the listed ACLs are deleted, with one DeleteAcls request, and the
-command prints what was deleted.
+first; without --yes nothing is deleted and the command exits 2 (0 when
+nothing matches: there is nothing to confirm). With --yes exactly the listed
+ACLs are deleted, with one DeleteAcls request, and the command prints what was
+deleted.
 
 With a resource, the filter defaults to --resource-pattern-type literal, as
 kafka-acls.sh does; 'match' also deletes the wildcard and prefixed ACLs that
