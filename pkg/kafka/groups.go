@@ -56,6 +56,11 @@ type GroupListing struct {
 	Coordinator  Broker
 }
 
+// IsConsumerGroup reports whether a listed group holds consumer offsets:
+// classic and KIP-848 consumer groups, not share groups (KIP-932), which
+// kafka-share-groups.sh handles and which have no committed offsets.
+func IsConsumerGroup(l GroupListing) bool { return l.Type != "share" && l.ProtocolType != "share" }
+
 // GroupList is the answer of every broker to ListGroups.
 type GroupList struct {
 	Groups []GroupListing // sorted by group name
@@ -745,11 +750,17 @@ func (a *Admin) ListAndDescribeGroups(ctx context.Context) (*GroupList, map[stri
 	coords := map[string]Broker{}
 	types := map[string]string{}
 	var groups []string
+	kept := list.Groups[:0]
 	for _, l := range list.Groups {
+		if !IsConsumerGroup(l) {
+			continue
+		}
+		kept = append(kept, l)
 		groups = append(groups, l.Group)
 		coords[l.Group] = l.Coordinator
 		types[l.Group] = l.Type
 	}
+	list.Groups = kept
 	descs := map[string]*GroupDescription{}
 	return list, descs, a.describeWithRetry(ctx, groups, coords, types, descs)
 }

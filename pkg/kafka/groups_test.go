@@ -220,3 +220,20 @@ func settle(c *sandbox.Cluster) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestIsConsumerGroup(t *testing.T) {
+	for _, c := range []struct {
+		l    kafka.GroupListing
+		want bool
+	}{
+		{kafka.GroupListing{Type: "classic", ProtocolType: "consumer"}, true},
+		{kafka.GroupListing{Type: "consumer", ProtocolType: "consumer"}, true},
+		{kafka.GroupListing{ProtocolType: "connect"}, true},
+		{kafka.GroupListing{}, true},
+		{kafka.GroupListing{Type: "share", ProtocolType: "share"}, false},
+	} {
+		if got := kafka.IsConsumerGroup(c.l); got != c.want {
+			t.Errorf("%+v: %v", c.l, got)
+		}
+	}
+}

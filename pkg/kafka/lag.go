@@ -127,7 +127,7 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		}
 		coords = map[string]Broker{}
 		for _, l := range list.Groups {
-			if q.Pattern != nil && !q.Pattern.MatchString(l.Group) {
+			if !IsConsumerGroup(l) || q.Pattern != nil && !q.Pattern.MatchString(l.Group) {
 				continue
 			}
 			groups = append(groups, l.Group)
@@ -227,6 +227,9 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 			gl.Err = gl.Description.Err
 		}
 		gl.Exists = gl.Description.Exists() || len(o.Offsets) > 0
+		if listed && !gl.Exists && gl.Err == nil {
+			continue // deleted since it was listed: not an error
+		}
 		res.Groups = append(res.Groups, gl)
 	}
 	sort.Slice(res.Groups, func(i, j int) bool { return res.Groups[i].Group < res.Groups[j].Group })
