@@ -71,6 +71,11 @@ func (a *Admin) Cluster(ctx context.Context) (*ClusterInfo, error) {
 // anyBroker picks the least loaded broker of the client and starts opening
 // its connection if needed, without waiting: call connected inside Do.
 func (a *Admin) anyBroker() (*sarama.Broker, error) {
+	if id := a.preferred.Load() - 1; id >= 0 {
+		if b, err := a.client.Broker(id); err == nil { // opens it asynchronously
+			return b, nil
+		}
+	}
 	b := a.client.LeastLoadedBroker() // opens it asynchronously
 	if b == nil {
 		bs := a.client.Brokers()

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -40,6 +41,8 @@ type Admin struct {
 	mu    sync.Mutex
 	conns []*sarama.Broker // dedicated connections opened for parallel work
 	pool  connPool         // idle dedicated connections, per broker (groups_pool.go)
+
+	preferred atomic.Int32 // 1 + the id anyBroker picks (PreferBroker); 0: sarama's least-loaded
 }
 
 // Connect opens a client to the cluster and fetches metadata, within ctx

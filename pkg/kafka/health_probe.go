@@ -44,6 +44,13 @@ func (a *Admin) MetadataBrokers() []Broker {
 // listener is up and speaks Kafka (every listener answers it before
 // authentication), and the main connection already authenticated.
 func ProbeBrokers(ctx context.Context, s config.Settings, brokers []Broker) []BrokerProbe {
+	return ProbeBrokersNotify(ctx, s, brokers, nil)
+}
+
+// ProbeBrokersNotify is ProbeBrokers that also calls done (when not nil)
+// with each probe as soon as it ends, from the probe's goroutine: a caller
+// can act on the first broker that answers without waiting for a hung one.
+func ProbeBrokersNotify(ctx context.Context, s config.Settings, brokers []Broker, done func(BrokerProbe)) []BrokerProbe {
 	var tc *tls.Config
 	var tlsErr error
 	if s.UsesTLS() {
@@ -56,11 +63,17 @@ func ProbeBrokers(ctx context.Context, s config.Settings, brokers []Broker) []Br
 		out[i] = BrokerProbe{ID: b.ID, Addr: b.Addr}
 		if tlsErr != nil {
 			out[i].Err = tlsErr
+			if done != nil {
+				done(out[i])
+			}
 			continue
 		}
 		wg.Add(1)
 		go func(p *BrokerProbe) {
 			defer wg.Done()
+			if done != nil {
+				defer func() { done(*p) }()
+			}
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
@@ -117,6 +130,11 @@ func probeOne(ctx context.Context, s config.Settings, tc *tls.Config, addr strin
 		rw = tconn
 	}
 	if err := apiVersionsRoundTrip(rw); err != nil {
+		if ctx.Err() != nil && !isTimeout(err) {
+			// The deadline closed the connection under the read: the
+			// broker did not answer in time, whatever the read says.
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
 		return cert, classifyFirstRead(addr, s, err)
 	}
 	return cert, nil
@@ -145,4 +163,13 @@ func CertSubject(c *x509.Certificate) string {
 		return "DNS:" + c.DNSNames[0]
 	}
 	return c.Subject.String()
+}
+
+// PreferBroker makes requests that may go to any broker (Metadata,
+// DescribeConfigs of topics, ...) go to the broker with this id, e.g. one
+// that just answered a probe, instead of sarama's least-loaded pick, which
+// may be a broker that accepts connections and never answers. A negative id
+// restores the default.
+func (a *Admin) PreferBroker(id int32) {
+	a.preferred.Store(max(id, -1) + 1)
 }

@@ -18,7 +18,8 @@ import (
 //   - probes: a bounded connect to every broker of the connect-time
 //     metadata (ApiVersions only; TLS certificates come with it);
 //   - the topic plan: one Metadata, then one DescribeConfigs for
-//     min.insync.replicas when a min-ISR check is selected;
+//     min.insync.replicas when a min-ISR check is selected, both sent to
+//     the first broker whose probe answered;
 //   - the lag plan of the selected groups.
 func gather(ctx context.Context, a *kafka.Admin, s config.Settings, o *Options, checks []string) health.Facts {
 	var (
@@ -29,11 +30,23 @@ func gather(ctx context.Context, a *kafka.Admin, s config.Settings, o *Options, 
 		parts      *health.Partitions
 		groups     *health.Groups
 	)
-	if o.wants(checks, health.CheckBrokers, health.CheckTLSExpiry) {
+	topicPlan := o.wants(checks, health.CheckController, health.CheckOffline, health.CheckUnderMinISR, health.CheckUnderReplicated, health.CheckAtMinISR)
+	// The first broker to answer its probe, and the end of all probes.
+	answered := make(chan int32, 1)
+	probed := make(chan struct{})
+	if o.wants(checks, health.CheckBrokers, health.CheckTLSExpiry) || topicPlan {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			probes := kafka.ProbeBrokers(ctx, s, a.MetadataBrokers())
+			defer close(probed)
+			probes := kafka.ProbeBrokersNotify(ctx, s, a.MetadataBrokers(), func(p kafka.BrokerProbe) {
+				if p.Err == nil {
+					select {
+					case answered <- p.ID:
+					default:
+					}
+				}
+			})
 			if o.wants(checks, health.CheckBrokers) {
 				brokers = brokerFacts(probes)
 			}
@@ -41,14 +54,32 @@ func gather(ctx context.Context, a *kafka.Admin, s config.Settings, o *Options, 
 				tlsFacts = certFacts(probes)
 			}
 		}()
+	} else {
+		close(probed)
 	}
-	if o.wants(checks, health.CheckController, health.CheckOffline, health.CheckUnderMinISR, health.CheckUnderReplicated, health.CheckAtMinISR) {
+	if topicPlan {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			type res struct {
 				c *health.Controller
 				p *health.Partitions
+			}
+			// Any broker can answer the topic plan, and sarama's pick may
+			// be one that accepts connections and never answers: then the
+			// partition checks would all be UNKNOWN. Ask a broker that
+			// just proved it answers. When none did, let the admin layer
+			// pick (its error then names the broker).
+			select {
+			case id := <-answered:
+				a.PreferBroker(id)
+			case <-probed:
+				select {
+				case id := <-answered:
+					a.PreferBroker(id)
+				default:
+				}
+			case <-ctx.Done():
 			}
 			r, ok := bounded(ctx, func() res {
 				c, p := topicFacts(ctx, a, o.wants(checks, health.CheckUnderMinISR, health.CheckAtMinISR))

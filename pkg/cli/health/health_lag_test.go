@@ -218,3 +218,52 @@ func lagClusterCounted(t testing.TB, groups []string) *sandbox.Cluster {
 	}
 	return c
 }
+
+// Time lag adds one Fetch per leader broker of the lagging partitions
+// (issue 4's budget), however many selected groups lag at the same
+// offsets; caught-up groups add nothing.
+func TestTimeLagOneFetchPerLeader(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 3, Count: true})
+	ctx := context.Background()
+	if err := c.CreateTopic(ctx, "events", 6, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Now().Add(-time.Hour)
+	var recs []sandbox.Record
+	for p := int32(0); p < 6; p++ {
+		for i := 0; i < 10; i++ {
+			recs = append(recs, sandbox.Record{Partition: p, Value: "v", Timestamp: ts.Add(time.Duration(i) * time.Second)})
+		}
+	}
+	if err := c.Produce(ctx, "events", recs); err != nil {
+		t.Fatal(err)
+	}
+	all := func(off int64) map[int32]int64 {
+		m := map[int32]int64{}
+		for p := int32(0); p < 6; p++ {
+			m[p] = off
+		}
+		return m
+	}
+	for g, offs := range map[string]map[int32]int64{"slowa": all(2), "slowb": all(2), "done": all(10)} {
+		if err := c.Commit(ctx, g, "events", offs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leaders := map[int32]bool{}
+	for p := int32(0); p < 6; p++ {
+		leaders[c.Kfake.LeaderFor("events", p)] = true
+	}
+	c.Counter.Reset()
+	r := run(t, on(c, "10s", "--group", "slowa", "--group", "slowb", "--group", "done", "--time-lag-warn", "10m", "--time-lag-crit", "2h",
+		"--checks", "consumer-lag", "--format", "nagios")...)
+	want := "KAFKA WARNING - group slowa is Empty (no active members), lag 48, time lag T (time lag > 10m), group slowb is Empty (no active members), lag 48, time lag T (time lag > 10m) | " +
+		"lag_done=0 time_lag_done=Ts;600;7200 lag_slowa=48 time_lag_slowa=Ts;600;7200 lag_slowb=48 time_lag_slowb=Ts;600;7200\n"
+	if r.Code != 1 || normalize(r.Stdout) != want {
+		t.Errorf("exit %d\n got %q\nwant %q\n%s", r.Code, normalize(r.Stdout), want, r.Stderr)
+	}
+	if got := c.Counter.Counts()["Fetch"]; got != len(leaders) {
+		t.Errorf("%d Fetch requests, want one per leader (%d): %v", got, len(leaders), c.Counter.Counts())
+	}
+}
