@@ -120,7 +120,7 @@ func TestLagNamedGroupPlan(t *testing.T) {
 	seedLag(t, c)
 	a := testkit.Admin(t, testkit.Settings(c))
 	// Latency makes parallel requests overlap, so round trips are exact.
-	c.Counter.SetLatency(20 * time.Millisecond)
+	c.Counter.SetLatency(50 * time.Millisecond)
 	c.Counter.Reset()
 	res, err := a.Lag(context.Background(), kafka.LagQuery{Groups: []string{"g1"}})
 	if err != nil {
@@ -158,7 +158,7 @@ func TestLagAllGroupsPlan(t *testing.T) {
 	c := testkit.Cluster(t, sandbox.Options{Brokers: 3, Count: true})
 	seedLag(t, c)
 	a := testkit.Admin(t, testkit.Settings(c))
-	c.Counter.SetLatency(20 * time.Millisecond)
+	c.Counter.SetLatency(50 * time.Millisecond)
 	c.Counter.Reset()
 	res, err := a.Lag(context.Background(), kafka.LagQuery{AllGroups: true})
 	if err != nil {
