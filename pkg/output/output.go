@@ -144,6 +144,13 @@ func (p *Printer) Table(headers []string, rows [][]string) error {
 	if !p.TTY {
 		return plainTable(p.Out, headers, rows, p.NoHeaders)
 	}
+	if ok, err := alignedTable(p.Out, headers, rows, p.NoHeaders, true); ok {
+		return err
+	}
+	return p.boxTable(headers, rows)
+}
+
+func (p *Printer) boxTable(headers []string, rows [][]string) error {
 	t := tablewriter.NewTable(p.Out,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
@@ -170,6 +177,13 @@ func (p *Printer) Table(headers []string, rows [][]string) error {
 // plainTable prints space-aligned columns without any drawing, the way
 // Kafka's own scripts print, with tablewriter's column-width logic.
 func plainTable(w io.Writer, headers []string, rows [][]string, noHeaders bool) error {
+	if ok, err := alignedTable(w, headers, rows, noHeaders, false); ok {
+		return err
+	}
+	return tablewriterPlain(w, headers, rows, noHeaders)
+}
+
+func tablewriterPlain(w io.Writer, headers []string, rows [][]string, noHeaders bool) error {
 	var buf strings.Builder
 	t := tablewriter.NewTable(&buf,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{

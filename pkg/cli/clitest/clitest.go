@@ -58,16 +58,29 @@ func ConfigPath(t testing.TB) string {
 	return p
 }
 
+// hasConfigFlag reports a --config naming a file. `topic create --config
+// KEY=VALUE` sets a topic config, not kctl's file: a run with only that
+// still gets the test's own config file.
 func hasConfigFlag(args []string) bool {
-	for _, a := range args {
+	for i, a := range args {
 		if a == "--" {
 			return false
 		}
-		if a == "--config" || strings.HasPrefix(a, "--config=") {
+		v, ok := strings.CutPrefix(a, "--config=")
+		if a == "--config" && i+1 < len(args) {
+			v, ok = args[i+1], true
+		}
+		if ok && !isKeyValue(v) {
 			return true
 		}
 	}
 	return false
+}
+
+// isKeyValue matches a topic config KEY=VALUE (the key is a config name).
+func isKeyValue(s string) bool {
+	k, _, ok := strings.Cut(s, "=")
+	return ok && k != "" && !strings.ContainsAny(k, `/\`)
 }
 
 // syncBuffer is a bytes.Buffer safe for the writes of background goroutines

@@ -208,3 +208,40 @@ func BenchmarkTopicPlans(b *testing.B) {
 }
 
 type topicFactory struct{ F *cmdutil.Factory }
+
+// BenchmarkDescribeURP100kBrokerDown is the on-call case at its worst: a
+// broker is out of every ISR on a cluster of 1,000 topics x 100 partitions,
+// so all 100,000 partitions print and every topic needs min.insync.replicas
+// in the one DescribeConfigs request. Built binary, peak RSS and wall.
+func BenchmarkDescribeURP100kBrokerDown(b *testing.B) {
+	c := bigCluster(b, 1000, 100, 1)
+	bin := kctlBinary(b)
+	cfg := filepath.Join(b.TempDir(), "config.yaml")
+	var maxRSS int64
+	var wall time.Duration
+	var counts map[string]int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.Counter.Reset()
+		cmd := exec.Command(bin, "--brokers", c.Bootstrap(), "--config", cfg, "--timeout", "30s", "topic", "describe", "--under-replicated-partitions")
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("kctl: %v\n%s", err, errOut.String())
+		}
+		wall += time.Since(start)
+		if n := strings.Count(out.String(), "\n"); n != 100_001 {
+			b.Fatalf("%d lines, want 100,000 partitions and a header", n)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+			maxRSS = ru.Maxrss // KiB on Linux
+		}
+		counts = c.Counter.Counts()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(maxRSS)/1024, "MB-peak-rss")
+	b.ReportMetric(wall.Seconds()/float64(b.N), "s-wall/op")
+	b.ReportMetric(float64(counts["Metadata"]), "metadata-requests/op")
+	b.ReportMetric(float64(counts["DescribeConfigs"]), "describeconfigs-requests/op")
+}

@@ -3,12 +3,15 @@ package topic_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/cli/topic"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
@@ -311,5 +314,63 @@ func TestOlderKafkaVersion(t *testing.T) {
 	r = kctl(t, c, "--kafka-version", "2.1.0", "topic", "config", "set", "old", "retention.ms=5")
 	if r.Code != 1 || !strings.Contains(r.Stderr, "IncrementalAlterConfigs needs Kafka 2.3 or newer") {
 		t.Errorf("config set: %d %q", r.Code, r.Stderr)
+	}
+}
+
+// kafka-topics.sh spells topic configs --config KEY=VALUE, and so does
+// kctl topic create: there the flag shadows the global --config, whose
+// file path (with a '/' or a .yaml name, before or after "topic create")
+// still names kctl's config file. --topic-config / -c are aliases.
+func TestCreateConfigFlagAsKafkaTopicsSpellsIt(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 3})
+	r := kctl(t, c, "topic", "create", "orders", "--partitions", "1", "--config", "min.insync.replicas=2", "--config=retention.ms=1000", "-c", "cleanup.policy=compact")
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "Created topic orders with 1 partition, replication factor 3, topic id ") || r.Stderr != "" {
+		t.Fatalf("create: %d %q %q", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "topic", "config", "get", "orders", "--no-headers")
+	if r.Code != 0 || r.Stdout != "cleanup.policy       compact  DYNAMIC_TOPIC_CONFIG  false\nmin.insync.replicas  2        DYNAMIC_TOPIC_CONFIG  false\nretention.ms         1000     DYNAMIC_TOPIC_CONFIG  false\n" {
+		t.Errorf("config get: %d %q %s", r.Code, r.Stdout, r.Stderr)
+	}
+
+	// The cluster comes from the config file only: no --brokers.
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	yaml := "current-context: t\ncontexts:\n  t:\n    brokers:\n      - " + c.Bootstrap() + "\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, args := range [][]string{
+		{"--config", cfg, "topic", "create", "viafile0", "-p", "1", "--config", "retention.ms=5"},
+		{"topic", "create", "viafile1", "-p", "1", "--config", "retention.ms=5", "--config", cfg},
+		{"topic", "create", "viafile2", "-p", "1", "--config=" + cfg, "--topic-config", "retention.ms=5"},
+	} {
+		r := clitest.Run(t, "", append([]string{"--timeout", "10s"}, args...)...)
+		name := "viafile" + itoa(i)
+		if r.Code != 0 || !strings.HasPrefix(r.Stdout, "Created topic "+name+" with 1 partition, ") {
+			t.Errorf("%v: %d %q %q", args, r.Code, r.Stdout, r.Stderr)
+			continue
+		}
+		if r := kctl(t, c, "topic", "config", "get", name, "--no-headers"); r.Stdout != "retention.ms  5  DYNAMIC_TOPIC_CONFIG  false\n" {
+			t.Errorf("%s configs: %q %s", name, r.Stdout, r.Stderr)
+		}
+	}
+
+	// Bad values: usage errors before any request; nothing created.
+	before := state(t, c)
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"--config", "retention.ms"}, "Error: --config \"retention.ms\" is not KEY=VALUE (on topic create --config sets a topic config; name kctl's config file with a path or KCTL_CONFIG)\n"},
+		{[]string{"--config", "=1"}, "Error: --config \"=1\" is not KEY=VALUE (on topic create --config sets a topic config; name kctl's config file with a path or KCTL_CONFIG)\n"},
+		{[]string{"--config", "retention.ms=1", "--config", "retention.ms=2"}, "Error: --config \"retention.ms\" is given twice\n"},
+		{[]string{"--config", "retention.ms=1", "-c", "retention.ms=2"}, "Error: topic config \"retention.ms\" is given twice\n"},
+	} {
+		r := kctl(t, c, append([]string{"topic", "create", "bad", "-p", "1"}, tc.args...)...)
+		if r.Code != 2 || r.Stderr != tc.stderr || r.Stdout != "" {
+			t.Errorf("%v: exit %d stdout %q stderr %q, want %q", tc.args, r.Code, r.Stdout, r.Stderr, tc.stderr)
+		}
+	}
+	if got := state(t, c); got != before {
+		t.Errorf("cluster changed: %q -> %q", before, got)
 	}
 }

@@ -126,7 +126,7 @@ func partial(n int, what string) error {
 	if n == 0 {
 		return nil
 	}
-	return &errs.PartialFailure{Msg: fmt.Sprintf("%d %s failed (see above)", n, what)}
+	return &errs.PartialFailure{Msg: fmt.Sprintf("%s failed (see above)", plural(n, what))}
 }
 
 // parseKV parses k=v arguments ("--config k=v" or `config set` pairs).

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -40,15 +42,20 @@ type CreateView struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
 	opts := &CreateOptions{F: f}
 	var partitions, rf int
-	var configs []string
+	var configs, topicConfigs []string
 	cmd := &cobra.Command{
 		Use:   "create NAME",
 		Short: "Create a topic",
 		Long: `Create a topic. Without --partitions or --replication-factor the broker's
 defaults (num.partitions, default.replication.factor) apply, as with
 kafka-topics.sh. --validate-only asks the broker to check the request and
-create nothing. Errors carry the broker's own message.`,
-		Example: `  kctl topic create orders --partitions 12 --replication-factor 3 --topic-config min.insync.replicas=2
+create nothing. Errors carry the broker's own message.
+
+--config KEY=VALUE sets a topic config, as in kafka-topics.sh (--topic-config
+and -c are the same flag). On this command a --config value without '=' that
+names a file (a path with '/', or ending in .yaml or .yml) is still kctl's
+config file; KCTL_CONFIG also names it.`,
+		Example: `  kctl topic create orders --partitions 12 --replication-factor 3 --config min.insync.replicas=2
   kctl topic create orders --partitions 12 --replication-factor 3 --if-not-exists
   kctl topic create orders --partitions 12 --replication-factor 5 --validate-only`,
 		Args: cmdutil.ExactArgs(1, "one topic name"),
@@ -73,9 +80,26 @@ create nothing. Errors carry the broker's own message.`,
 				}
 				opts.ReplicationFactor = int16(rf)
 			}
-			m, _, err := parseKV(configs, "--topic-config")
+			kv, file, err := splitConfigValues(configs)
 			if err != nil {
 				return err
+			}
+			if file != "" {
+				f.Global.ConfigPath = file
+			}
+			m, _, err := parseKV(kv, "--config")
+			if err != nil {
+				return err
+			}
+			m2, _, err := parseKV(topicConfigs, "--topic-config")
+			if err != nil {
+				return err
+			}
+			for k, v := range m2 {
+				if _, dup := m[k]; dup {
+					return errs.Usagef("topic config %q is given twice", k)
+				}
+				m[k] = v
 			}
 			opts.Configs = m
 			if runF != nil {
@@ -87,11 +111,59 @@ create nothing. Errors carry the broker's own message.`,
 	fl := cmd.Flags()
 	fl.IntVarP(&partitions, "partitions", "p", 0, "number of partitions (default: the broker's num.partitions)")
 	fl.IntVarP(&rf, "replication-factor", "r", 0, "replicas per partition (default: the broker's default.replication.factor)")
-	// Not --config as in kafka-topics.sh: that is kctl's global config file flag.
-	fl.StringArrayVarP(&configs, "topic-config", "c", nil, "topic config key=value (repeatable; kafka-topics.sh's --config)")
+	// --config shadows the global config-file flag on this command only, so
+	// kafka-topics.sh's spelling works; cobra then parses every --config of
+	// the command line (before or after "topic create") into this flag, and
+	// splitConfigValues hands a file path back to the global setting.
+	fl.StringArrayVar(&configs, "config", nil, "topic config KEY=VALUE (repeatable, as kafka-topics.sh); a file path is kctl's config file")
+	fl.StringArrayVarP(&topicConfigs, "topic-config", "c", nil, "topic config KEY=VALUE (repeatable; same as --config KEY=VALUE)")
 	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "succeed without change when the topic exists")
 	fl.BoolVar(&opts.ValidateOnly, "validate-only", false, "let the broker validate the request; create nothing")
 	return cmd
+}
+
+// splitConfigValues sorts the values of create's --config: KEY=VALUE pairs
+// (a topic config name is letters, digits, '.', '_' and '-') are topic
+// configs; a value naming a file (a path with a separator, a .yaml/.yml
+// name, or an existing file) is kctl's config file, the global flag's
+// meaning; anything else is a malformed KEY=VALUE.
+func splitConfigValues(vals []string) (kv []string, file string, err error) {
+	for _, v := range vals {
+		switch {
+		case isKeyValue(v):
+			kv = append(kv, v)
+		case looksLikeFile(v):
+			file = v
+		default:
+			return nil, "", errs.Usagef("--config %q is not KEY=VALUE (on topic create --config sets a topic config; name kctl's config file with a path or KCTL_CONFIG)", v)
+		}
+	}
+	return kv, file, nil
+}
+
+func isKeyValue(s string) bool {
+	k, _, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func looksLikeFile(s string) bool {
+	if s == "" {
+		return false
+	}
+	if strings.ContainsRune(s, filepath.Separator) || strings.ContainsRune(s, '/') ||
+		strings.HasSuffix(s, ".yaml") || strings.HasSuffix(s, ".yml") {
+		return true
+	}
+	st, err := os.Stat(s)
+	return err == nil && !st.IsDir()
 }
 
 // validateTopicName applies Kafka's topic name rules (Topic.validate).
@@ -164,7 +236,7 @@ func shape(r kafka.CreatedTopic) string {
 	if r.Partitions <= 0 {
 		return "the broker's default partitions and replication factor"
 	}
-	return fmt.Sprintf("%d partitions, replication factor %d", r.Partitions, r.ReplicationFactor)
+	return fmt.Sprintf("%s, replication factor %d", plural(int(r.Partitions), "partition"), r.ReplicationFactor)
 }
 
 // explainCreateErr adds what the broker did not say.

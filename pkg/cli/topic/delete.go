@@ -149,12 +149,12 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 		if err != nil {
 			return err
 		}
-		return partial(failed, "topic deletions")
+		return partial(failed, "topic deletion")
 	}
 	for _, t := range v.Topics {
 		if t.Error == "" {
 			fmt.Fprintf(o.F.Streams.Out, "Deleted topic %s.\n", t.Name)
 		}
 	}
-	return partial(failed, "topic deletions")
+	return partial(failed, "topic deletion")
 }

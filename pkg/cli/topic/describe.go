@@ -2,6 +2,7 @@ package topic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -31,20 +32,23 @@ type DescribeView struct {
 	Topics []TopicView `json:"topics"`
 }
 
-// TopicView is one topic. Configs (the non-default ones), and each
-// partition's underMinIsr/atMinIsr, are present when min.insync.replicas
-// was fetched: with a health filter or --configs.
+// TopicView is one topic. Configs (the non-default ones) is null unless
+// --configs fetched them.
 type TopicView struct {
 	Name              string             `json:"name"`
 	TopicID           string             `json:"topicId"`
 	Internal          bool               `json:"internal"`
 	PartitionCount    int                `json:"partitionCount"`
 	ReplicationFactor int                `json:"replicationFactor"`
-	Configs           *map[string]string `json:"configs,omitempty"`
+	Configs           *map[string]string `json:"configs"`
 	Partitions        []PartitionView    `json:"partitions"`
 }
 
 // PartitionView is one partition; leader is -1 when there is none.
+// UnderMinISR and AtMinISR are null when min.insync.replicas was not
+// fetched (no health filter, no --configs), except that a leaderless
+// partition is under min ISR whatever the config. The offset fields are
+// present only with --offsets, null when the offset is unknown.
 type PartitionView struct {
 	Partition       int32   `json:"partition"`
 	Leader          int32   `json:"leader"`
@@ -54,11 +58,52 @@ type PartitionView struct {
 	LogStartOffset  *int64  `json:"logStartOffset,omitempty"`
 	LogEndOffset    *int64  `json:"logEndOffset,omitempty"`
 	UnderReplicated bool    `json:"underReplicated"`
-	UnderMinISR     *bool   `json:"underMinIsr,omitempty"`
-	AtMinISR        *bool   `json:"atMinIsr,omitempty"`
+	UnderMinISR     *bool   `json:"underMinIsr"`
+	AtMinISR        *bool   `json:"atMinIsr"`
 	Unavailable     bool    `json:"unavailable"`
 
-	health topics.Health
+	health      topics.Health
+	withOffsets bool
+}
+
+// partitionOffsetsJSON is PartitionView's shape with --offsets: the offset
+// fields are always there (null when unknown), in the documented order.
+type partitionOffsetsJSON struct {
+	Partition       int32   `json:"partition"`
+	Leader          int32   `json:"leader"`
+	Replicas        []int32 `json:"replicas"`
+	ISR             []int32 `json:"isr"`
+	OfflineReplicas []int32 `json:"offlineReplicas"`
+	LogStartOffset  *int64  `json:"logStartOffset"`
+	LogEndOffset    *int64  `json:"logEndOffset"`
+	UnderReplicated bool    `json:"underReplicated"`
+	UnderMinISR     *bool   `json:"underMinIsr"`
+	AtMinISR        *bool   `json:"atMinIsr"`
+	Unavailable     bool    `json:"unavailable"`
+}
+
+// partitionJSON is the shape without --offsets (no offset fields).
+type partitionJSON struct {
+	Partition       int32   `json:"partition"`
+	Leader          int32   `json:"leader"`
+	Replicas        []int32 `json:"replicas"`
+	ISR             []int32 `json:"isr"`
+	OfflineReplicas []int32 `json:"offlineReplicas"`
+	UnderReplicated bool    `json:"underReplicated"`
+	UnderMinISR     *bool   `json:"underMinIsr"`
+	AtMinISR        *bool   `json:"atMinIsr"`
+	Unavailable     bool    `json:"unavailable"`
+}
+
+// MarshalJSON writes the offset fields exactly when --offsets asked for
+// them (JSON and YAML output both go through it).
+func (p PartitionView) MarshalJSON() ([]byte, error) {
+	if p.withOffsets {
+		return json.Marshal(partitionOffsetsJSON{p.Partition, p.Leader, p.Replicas, p.ISR, p.OfflineReplicas,
+			p.LogStartOffset, p.LogEndOffset, p.UnderReplicated, p.UnderMinISR, p.AtMinISR, p.Unavailable})
+	}
+	return json.Marshal(partitionJSON{p.Partition, p.Leader, p.Replicas, p.ISR, p.OfflineReplicas,
+		p.UnderReplicated, p.UnderMinISR, p.AtMinISR, p.Unavailable})
 }
 
 // NewCmdDescribe returns `kctl topic describe`.
@@ -69,6 +114,8 @@ func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobr
 		Short: "Show partitions, leaders, replicas and ISR; find partitions in trouble",
 		Long: `Show each topic's id, partition count, replication factor and every
 partition's leader, replicas, in-sync replicas (ISR) and offline replicas.
+With --configs the topic header also shows the non-default configs (topic
+overrides and inherited broker values, as kafka-topics.sh shows them).
 
 The health filters answer "which partitions are in trouble, and why" across the
 whole cluster (or the named topics), with the meaning kafka-topics.sh gives them:
@@ -84,10 +131,15 @@ whole cluster (or the named topics), with the meaning kafka-topics.sh gives them
 Several filters show the partitions matching any of them. With a filter only the
 matching partitions are printed, one table, no topic headers (as kafka-topics.sh).
 
-Requests: one Metadata request, whatever the topic count. A filter or --configs
-adds one DescribeConfigs request for all the topics involved (min.insync.replicas
-and the broker default). --offsets adds two ListOffsets requests (earliest,
-latest) per leader broker, in parallel.`,
+Requests: one Metadata request, whatever the topic count. A filter adds one
+DescribeConfigs request asking min.insync.replicas of all the topics involved
+(and the broker default); --configs makes it ask every config. --offsets adds
+two ListOffsets requests (earliest, latest) per leader broker, all leaders at
+once.
+
+JSON: configs is null without --configs; underMinIsr and atMinIsr are null
+when min.insync.replicas was not fetched (no filter, no --configs), except
+that a leaderless partition is always under min ISR.`,
 		Example: `  kctl topic describe orders
   kctl topic describe --under-replicated-partitions
   kctl topic describe --under-min-isr-partitions --unavailable-partitions
@@ -167,11 +219,19 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			}
 		}
 	}
+	// One DescribeConfigs for every topic involved. It asks only
+	// min.insync.replicas unless --configs wants every config: when a broker
+	// dies on a cluster with thousands of topics, every topic has a matching
+	// partition, and all their configs would cost tens of MB.
 	minISR := map[string]int{}
 	configs := map[string]map[string]string{}
 	gone := map[string]bool{}
 	if len(needCfg) > 0 {
-		_, entries, cfgFailed, err := a.TopicConfigs(ctx, nil, nil, needCfg)
+		var full []string
+		if o.Configs {
+			full = needCfg
+		}
+		vals, entries, cfgFailed, err := a.TopicConfigs(ctx, needCfg, []string{kafka.MinISRKey}, full)
 		if err != nil {
 			return err
 		}
@@ -179,8 +239,15 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			e := cfgFailed[name]
 			switch {
 			case e == nil:
-				minISR[name] = effectiveMinISR(entries[name])
-				configs[name] = nonDefault(entries[name])
+				if n, ok := effectiveMinISR(vals[name]); ok {
+					minISR[name] = n
+				} else {
+					o.F.Warnf("Error: topic '%s': min.insync.replicas is %q, not a number (min.insync.replicas unknown)", name, vals[name][kafka.MinISRKey])
+					failed++
+				}
+				if o.Configs {
+					configs[name] = nonDefault(entries[name])
+				}
 			case errors.Is(e, kafka.ErrTopicNotFound):
 				// Deleted between the Metadata and DescribeConfigs
 				// requests: report it, describe the others.
@@ -235,21 +302,27 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		t := m.t
 		tv := TopicView{Name: t.Name, TopicID: t.TopicID, Internal: t.Internal, PartitionCount: len(t.Partitions),
 			ReplicationFactor: t.ReplicationFactor(), Partitions: make([]PartitionView, 0, len(m.parts))}
-		cfg, known := configs[t.Name]
-		if known {
+		if cfg, ok := configs[t.Name]; ok {
 			tv.Configs = &cfg
 		}
+		_, known := minISR[t.Name]
 		for _, j := range m.parts {
 			pi := t.Partitions[j]
 			h := topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)
 			pv := PartitionView{Partition: pi.Partition, Leader: pi.Leader, Replicas: nonNil(pi.Replicas), ISR: nonNil(pi.ISR),
-				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h}
+				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h, withOffsets: o.Offsets}
 			if pi.Leader < 0 {
 				pv.Leader = -1
 			}
+			if known || pi.Leader < 0 {
+				// Without a leader a partition is under min ISR
+				// whatever min.insync.replicas says.
+				under := h.UnderMinISR
+				pv.UnderMinISR = &under
+			}
 			if known {
-				under, at := h.UnderMinISR, h.AtMinISR
-				pv.UnderMinISR, pv.AtMinISR = &under, &at
+				at := h.AtMinISR
+				pv.AtMinISR = &at
 			}
 			if o.Offsets {
 				off := offsets[kafka.TopicPartition{Topic: t.Name, Partition: pi.Partition}]
@@ -264,12 +337,12 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		if err != nil {
 			return err
 		}
-		return partial(failed, "topics")
+		return partial(failed, "topic")
 	}
 	if err := printDescribeTable(o, p, v, filtering); err != nil {
 		return err
 	}
-	return partial(failed, "topics")
+	return partial(failed, "topic")
 }
 
 // fetchOffsets asks earliest and latest offsets of tps, the two plans in
@@ -318,17 +391,16 @@ func fetchOffsets(ctx context.Context, f *cmdutil.Factory, a *kafka.Admin, tps [
 	return out, failed, nil
 }
 
-// effectiveMinISR reads min.insync.replicas from a topic's entries;
-// 0 when absent or unreadable (unknown).
-func effectiveMinISR(es []kafka.ConfigEntry) int {
-	for _, e := range es {
-		if e.Name == kafka.MinISRKey {
-			if n, err := strconv.Atoi(e.Value); err == nil {
-				return n
-			}
-		}
+// effectiveMinISR reads min.insync.replicas from a topic's effective
+// values (the topic's own, else the broker's); Kafka's default 1 when
+// neither carries it; ok is false when the value is not a number.
+func effectiveMinISR(vals map[string]string) (n int, ok bool) {
+	v, set := vals[kafka.MinISRKey]
+	if !set {
+		return 1, true
 	}
-	return 0
+	n, err := strconv.Atoi(v)
+	return n, err == nil
 }
 
 // nonDefault keeps the configs kafka-topics.sh shows in its describe

@@ -116,9 +116,7 @@ func TestDescribeJSONExact(t *testing.T) {
       "internal": false,
       "partitionCount": 6,
       "replicationFactor": 3,
-      "configs": {
-        "min.insync.replicas": "2"
-      },
+      "configs": null,
       "partitions": [
         {
           "partition": 2,
@@ -161,6 +159,13 @@ func TestDescribeJSONExact(t *testing.T) {
 `
 	if r.Stdout != want {
 		t.Errorf("json:\n%s\nwant:\n%s", r.Stdout, want)
+	}
+	// --configs adds the non-default configs (the broker-level 2 the
+	// topic inherits); nothing else changes.
+	r = kctl(t, c, "topic", "describe", "--under-min-isr-partitions", "--configs", "-o", "json")
+	wantCfg := strings.Replace(want, `"configs": null,`, "\"configs\": {\n        \"min.insync.replicas\": \"2\"\n      },", 1)
+	if r.Code != 0 || r.Stdout != wantCfg {
+		t.Errorf("exit %d json:\n%s\nwant:\n%s", r.Code, r.Stdout, wantCfg)
 	}
 }
 

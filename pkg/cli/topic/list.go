@@ -105,5 +105,5 @@ func RunList(parent context.Context, o *ListOptions) error {
 	if err := p.Print(v, ListHeaders, rows); err != nil {
 		return err
 	}
-	return partial(failed, "topics")
+	return partial(failed, "topic")
 }
