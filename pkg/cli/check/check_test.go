@@ -307,6 +307,28 @@ func TestConnectivityTLSExpired(t *testing.T) {
 	}
 }
 
+func TestConnectivityTLSNotYetValid(t *testing.T) {
+	t.Parallel()
+	pki := newCerts(t)
+	leaf := localLeaf(t, pki, time.Now().Add(48*time.Hour), time.Now().Add(400*24*time.Hour))
+	c := tlsCluster(t, sandbox.ServerTLS(leaf, nil), 1)
+	notBefore := parse(t, leaf).NotBefore
+	for _, cmd := range []string{"connectivity", "tls"} {
+		r := runJSON(t, "--brokers", c.Addrs[0], "--tls-ca-file", pki.caFile, "--timeout", "5s", "check", cmd)
+		expect(t, r, 2, "FAIL")
+		want := "dns=PASS tcp=PASS tls=FAIL api-versions=SKIP sasl=SKIP metadata=SKIP"
+		if cmd == "tls" {
+			want = "dns=PASS tcp=PASS tls=FAIL metadata=SKIP"
+		}
+		expectSteps(t, r.View.Brokers[0], want)
+		s := step(t, r.View.Brokers[0], "tls")
+		expectHint(t, s, "the certificate CN=broker,O=kctl sandbox is not valid before "+doctor.Date(notBefore)+": check the clock here and on the CA")
+		if s.Detail != "certificate CN=broker,O=kctl sandbox is not valid before "+doctor.Date(notBefore) {
+			t.Errorf("check %s: detail %q", cmd, s.Detail)
+		}
+	}
+}
+
 func TestCheckTLSExpiringSoon(t *testing.T) {
 	t.Parallel()
 	pki := newCerts(t)
