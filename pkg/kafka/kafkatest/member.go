@@ -1,7 +1,8 @@
-// Package kafkatest holds test helpers that need sarama, whose one home is
-// pkg/kafka: a real sarama consumer-group member, the kind of client
-// applications run, for tests of commands that must see (and refuse to
-// disturb) active groups. Production code never imports it.
+// Package kafkatest holds test helpers shared by the command tests: a real
+// sarama consumer-group member (sarama's one home is pkg/kafka), the kind
+// of client applications run, for commands that must see and refuse to
+// disturb active groups; and a wave gate that counts a plan's round trips
+// without a clock. Production code never imports it.
 package kafkatest
 
 import (
