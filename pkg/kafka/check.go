@@ -425,7 +425,7 @@ func (p *probe) stepMetadata() result {
 	if cluster == "" {
 		cluster = "(no id)"
 	}
-	detail := fmt.Sprintf("cluster %s, controller %d, %d brokers: %s", cluster, ans.ControllerID, len(ans.Brokers), strings.Join(bs, ", "))
+	detail := fmt.Sprintf("cluster %s, controller %d, %s: %s", cluster, ans.ControllerID, nBrokers(len(ans.Brokers)), strings.Join(bs, ", "))
 	if p.refClusterID != "" && ans.ClusterID != p.refClusterID {
 		p.facts.ClusterID, p.facts.OtherClusterID = ans.ClusterID, p.refClusterID
 		return result{status: doctor.Warn, detail: detail, problems: []doctor.Problem{doctor.ClusterIDMismatch}}
@@ -481,7 +481,14 @@ func (p *probe) stepDiscover(ctx context.Context) result {
 	for _, b := range p.meta.Brokers {
 		bs = append(bs, fmt.Sprintf("%d %s", b.ID, b.Addr))
 	}
-	return pass(fmt.Sprintf("%d brokers advertised: %s", len(p.meta.Brokers), strings.Join(bs, ", ")))
+	return pass(fmt.Sprintf("%s advertised: %s", nBrokers(len(p.meta.Brokers)), strings.Join(bs, ", ")))
+}
+
+func nBrokers(n int) string {
+	if n == 1 {
+		return "1 broker"
+	}
+	return fmt.Sprintf("%d brokers", n)
 }
 
 func isClosed(err error) bool {
