@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,7 +60,7 @@ type result struct {
 // in parallel (clitest.Run sets an environment variable).
 func run(t testing.TB, s config.Settings, stdin string, args ...string) result {
 	t.Helper()
-	var out, errOut bytes.Buffer
+	var out, errOut syncBuffer
 	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
 	f.SetSettings(s)
 	root := cli.NewRootCmd(f)
@@ -144,4 +145,25 @@ func dump(acls []acl.ACL) string {
 		b.WriteString("  " + a.String() + "\n")
 	}
 	return b.String()
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers: with -v,
+// sarama's global logger writes the trace from background goroutines (of
+// this command, and of commands that parallel tests run at the same time)
+// next to the command's own writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ type result struct {
 // exit-code mapping (parallel-safe, unlike clitest.Run).
 func run(t *testing.T, s config.Settings, stdin string, args ...string) result {
 	t.Helper()
-	var out, errOut bytes.Buffer
+	var out, errOut syncBuffer
 	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
 	f.SetSettings(s)
 	root := cli.NewRootCmd(f)
@@ -254,4 +255,25 @@ func TestUserUnreachable(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, r.code, r.stdout, r.stderr)
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers: with -v,
+// sarama's global logger writes the trace from background goroutines (of
+// this command, and of commands that parallel tests run at the same time)
+// next to the command's own writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
