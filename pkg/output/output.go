@@ -81,10 +81,7 @@ func (p *Printer) Structured() bool { return p.Format == JSON || p.Format == YAM
 func (p *Printer) Data(v any) (bool, error) {
 	switch p.Format {
 	case JSON:
-		enc := json.NewEncoder(p.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false) // regexes and hosts stay readable: "<" not "\u003c"
-		return true, enc.Encode(v)
+		return true, writeJSON(p.Out, v)
 	case YAML:
 		// Through JSON, so YAML keys are the JSON field names (one set of
 		// tags, one public interface). JSON is YAML: parsing it into nodes

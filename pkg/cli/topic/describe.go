@@ -2,7 +2,6 @@ package topic
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -48,7 +47,8 @@ type TopicView struct {
 // UnderMinISR and AtMinISR are null when min.insync.replicas was not
 // fetched (no health filter, no --configs), except that a leaderless
 // partition is under min ISR whatever the config. The offset fields are
-// present only with --offsets, null when the offset is unknown.
+// there only with --offsets, and then absent where the offset is unknown
+// (no leader, or the broker answered an error).
 type PartitionView struct {
 	Partition       int32   `json:"partition"`
 	Leader          int32   `json:"leader"`
@@ -62,48 +62,7 @@ type PartitionView struct {
 	AtMinISR        *bool   `json:"atMinIsr"`
 	Unavailable     bool    `json:"unavailable"`
 
-	health      topics.Health
-	withOffsets bool
-}
-
-// partitionOffsetsJSON is PartitionView's shape with --offsets: the offset
-// fields are always there (null when unknown), in the documented order.
-type partitionOffsetsJSON struct {
-	Partition       int32   `json:"partition"`
-	Leader          int32   `json:"leader"`
-	Replicas        []int32 `json:"replicas"`
-	ISR             []int32 `json:"isr"`
-	OfflineReplicas []int32 `json:"offlineReplicas"`
-	LogStartOffset  *int64  `json:"logStartOffset"`
-	LogEndOffset    *int64  `json:"logEndOffset"`
-	UnderReplicated bool    `json:"underReplicated"`
-	UnderMinISR     *bool   `json:"underMinIsr"`
-	AtMinISR        *bool   `json:"atMinIsr"`
-	Unavailable     bool    `json:"unavailable"`
-}
-
-// partitionJSON is the shape without --offsets (no offset fields).
-type partitionJSON struct {
-	Partition       int32   `json:"partition"`
-	Leader          int32   `json:"leader"`
-	Replicas        []int32 `json:"replicas"`
-	ISR             []int32 `json:"isr"`
-	OfflineReplicas []int32 `json:"offlineReplicas"`
-	UnderReplicated bool    `json:"underReplicated"`
-	UnderMinISR     *bool   `json:"underMinIsr"`
-	AtMinISR        *bool   `json:"atMinIsr"`
-	Unavailable     bool    `json:"unavailable"`
-}
-
-// MarshalJSON writes the offset fields exactly when --offsets asked for
-// them (JSON and YAML output both go through it).
-func (p PartitionView) MarshalJSON() ([]byte, error) {
-	if p.withOffsets {
-		return json.Marshal(partitionOffsetsJSON{p.Partition, p.Leader, p.Replicas, p.ISR, p.OfflineReplicas,
-			p.LogStartOffset, p.LogEndOffset, p.UnderReplicated, p.UnderMinISR, p.AtMinISR, p.Unavailable})
-	}
-	return json.Marshal(partitionJSON{p.Partition, p.Leader, p.Replicas, p.ISR, p.OfflineReplicas,
-		p.UnderReplicated, p.UnderMinISR, p.AtMinISR, p.Unavailable})
+	health topics.Health
 }
 
 // NewCmdDescribe returns `kctl topic describe`.
@@ -310,7 +269,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			pi := t.Partitions[j]
 			h := topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)
 			pv := PartitionView{Partition: pi.Partition, Leader: pi.Leader, Replicas: nonNil(pi.Replicas), ISR: nonNil(pi.ISR),
-				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h, withOffsets: o.Offsets}
+				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h}
 			if pi.Leader < 0 {
 				pv.Leader = -1
 			}
