@@ -139,8 +139,8 @@ func envLayer() Layer {
 		return nil
 	}
 	var l Layer
-	if b := get("brokers"); b != nil && *b != "" {
-		l.Brokers = []string{*b}
+	if b := get("brokers"); b != nil {
+		l.Brokers = SplitBrokers(*b)
 	}
 	l.SecurityProtocol = get("security-protocol")
 	l.SASLMechanism = get("sasl-mechanism")

@@ -402,3 +402,23 @@ func TestInferProtocolAndWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitBrokers: a comma-separated list becomes one address per item,
+// from the environment as from flags, so contexts and -o json show a list.
+func TestSplitBrokers(t *testing.T) {
+	if got := SplitBrokers(" a:1, b:2,,c:3 "); strings.Join(got, "|") != "a:1|b:2|c:3" {
+		t.Fatalf("SplitBrokers: %q", got)
+	}
+	if got := SplitBrokers(""); got != nil {
+		t.Fatalf("SplitBrokers(\"\"): %q", got)
+	}
+	clearEnv(t)
+	t.Setenv("KCTL_BROKERS", "k1:9092,k2:9092")
+	if l := envLayer(); strings.Join(l.Brokers, "|") != "k1:9092|k2:9092" {
+		t.Fatalf("env layer brokers %q", l.Brokers)
+	}
+	s, err := Resolve(Overrides{ConfigPath: filepath.Join(t.TempDir(), "none.yaml")})
+	if err != nil || strings.Join(s.Brokers, "|") != "k1:9092|k2:9092" {
+		t.Fatalf("resolved %q, %v", s.Brokers, err)
+	}
+}

@@ -155,11 +155,7 @@ func str(p *string) string {
 func toSettings(l Layer) (Settings, error) {
 	s := Settings{Timeout: DefaultTimeout}
 	for _, b := range l.Brokers {
-		for _, part := range strings.Split(b, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				s.Brokers = append(s.Brokers, part)
-			}
-		}
+		s.Brokers = append(s.Brokers, SplitBrokers(b)...)
 	}
 	if len(s.Brokers) == 0 {
 		s.Brokers = []string{DefaultBroker}
@@ -248,6 +244,18 @@ func toSettings(l Layer) (Settings, error) {
 		s.Warnings = append(s.Warnings, "TLS host-name verification is disabled (ssl.endpoint.identification.algorithm is empty)")
 	}
 	return s, nil
+}
+
+// SplitBrokers turns "a:9092, b:9092" into its addresses, so contexts
+// store (and `-o json` shows) one address per list item.
+func SplitBrokers(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 func strp(s string) *string { return &s }

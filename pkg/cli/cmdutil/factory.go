@@ -81,7 +81,10 @@ func (g *GlobalFlags) Overrides() config.Overrides {
 		return nil
 	}
 	if g.changed("brokers") {
-		o.Brokers = []string{g.Brokers}
+		o.Brokers = config.SplitBrokers(g.Brokers)
+		if len(o.Brokers) == 0 {
+			o.Brokers = []string{""} // -b "": the default broker, not the context's
+		}
 	}
 	o.SecurityProtocol = s("security-protocol", g.SecurityProtocol)
 	o.SASLMechanism = s("sasl-mechanism", g.SASLMechanism)

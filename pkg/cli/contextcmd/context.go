@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -194,7 +193,6 @@ func layerRows(l config.Layer) [][]string {
 	add("command-config", l.CommandConfig)
 	add("kafka-version", l.KafkaVersion)
 	add("timeout", l.Timeout)
-	sort.SliceStable(rows, func(i, j int) bool { return false })
 	return rows
 }
 

@@ -2,6 +2,7 @@ package contextcmd_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,8 @@ func TestContextLifecycle(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Stdout), &view); err != nil {
 		t.Fatal(err)
 	}
-	if view.Name != "prod" || view.Current || view.Context["saslPassword"] != "[redacted]" || view.Context["saslUsername"] != "ops" {
+	if view.Name != "prod" || view.Current || view.Context["saslPassword"] != "[redacted]" || view.Context["saslUsername"] != "ops" ||
+		fmt.Sprint(view.Context["brokers"]) != "[k1:9093 k2:9093]" { // one address per item
 		t.Fatalf("json view %+v", view)
 	}
 	r = run("context", "show", "prod", "-o", "yaml")

@@ -166,7 +166,7 @@ func writeContext(o *Options, c *sandbox.Cluster) (string, error) {
 		return "", err
 	}
 	s := func(v string) *string { return &v }
-	l := config.Layer{Brokers: []string{c.Bootstrap()}}
+	l := config.Layer{Brokers: c.Addrs}
 	proto := config.Plaintext
 	if o.SASL != "" {
 		proto = config.SASLPlaintext

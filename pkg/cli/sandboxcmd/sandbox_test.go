@@ -87,8 +87,9 @@ func wantOK(t *testing.T, r clitest.Result) {
 
 func TestSandboxPlain(t *testing.T) {
 	t.Parallel()
-	s := start(t, "plain", "--seed", "none")
-	if *s.ctx.SecurityProtocol != config.Plaintext || s.ctx.SASLMechanism != nil || s.ctx.TLSCAFile != nil {
+	s := start(t, "plain", "--seed", "none", "--brokers", "2")
+	// One address per list item, not one comma-joined string.
+	if len(s.ctx.Brokers) != 2 || strings.Contains(s.ctx.Brokers[0], ",") || *s.ctx.SecurityProtocol != config.Plaintext || s.ctx.SASLMechanism != nil || s.ctx.TLSCAFile != nil {
 		t.Fatalf("context %+v", s.ctx)
 	}
 	r := describe(t, "plain")
@@ -102,7 +103,7 @@ func TestSandboxPlain(t *testing.T) {
 			Address string `json:"address"`
 		} `json:"brokers"`
 	}
-	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || v.ClusterID != "kctl-sandbox" || len(v.Brokers) != 1 || v.Brokers[0].Address != s.ctx.Brokers[0] {
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || v.ClusterID != "kctl-sandbox" || len(v.Brokers) != 2 || v.Brokers[0].Address != s.ctx.Brokers[0] || v.Brokers[1].Address != s.ctx.Brokers[1] {
 		t.Fatalf("describe %s (%v)", r.Stdout, err)
 	}
 	// No secret: the config file may be world-readable.
@@ -110,10 +111,10 @@ func TestSandboxPlain(t *testing.T) {
 		t.Fatalf("config mode %o", st.Mode().Perm())
 	}
 	res := s.stop()
-	want := "Sandbox cluster ready.\nBootstrap: " + s.ctx.Brokers[0] + "\n" +
+	want := "Sandbox cluster ready.\nBootstrap: " + strings.Join(s.ctx.Brokers, ",") + "\n" +
 		"Context \"plain\" written to " + clitest.ConfigPath(t) + " (try: kctl --context plain cluster describe)\n" +
 		"Press Ctrl-C to stop.\n"
-	if res.Code != 0 || res.Stdout != want || res.Stderr != "Starting a 1-broker sandbox cluster...\nStopping the sandbox.\n" {
+	if res.Code != 0 || res.Stdout != want || res.Stderr != "Starting a 2-broker sandbox cluster...\nStopping the sandbox.\n" {
 		t.Fatalf("sandbox run: exit %d\nstdout %q\nwant   %q\nstderr %q", res.Code, res.Stdout, want, res.Stderr)
 	}
 }
