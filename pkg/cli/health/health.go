@@ -118,6 +118,17 @@ and an unreachable cluster). The whole run is bounded by --timeout.`,
 		},
 	}
 	cmdutil.MarkCheck(cmd)
+	// Nagios shows stdout: a flag that does not parse says so there too
+	// (when --format nagios was read before it).
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c.Root() != c {
+			err = c.Root().FlagErrorFunc()(c, err)
+		}
+		if f := c.Flags().Lookup("format"); f != nil && strings.EqualFold(f.Value.String(), health.FormatNagios) {
+			fmt.Fprintf(c.OutOrStdout(), "KAFKA UNKNOWN - %s\n", strings.ReplaceAll(err.Error(), "|", "/"))
+		}
+		return err
+	})
 	fl := cmd.Flags()
 	fl.IntVar(&o.ExpectBrokers, "expect-brokers", 0, "CRITICAL when the metadata lists fewer brokers (0: do not check the count)")
 	fl.StringArrayVar(&groups, "group", nil, "consumer group to check (repeatable)")

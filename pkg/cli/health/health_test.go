@@ -526,6 +526,16 @@ func TestBadFlagsExitUnknown(t *testing.T) {
 	if r.Code != 3 || r.Stdout != "KAFKA UNKNOWN - --lag-crit needs --group or --group-pattern\n" {
 		t.Errorf("exit %d %q", r.Code, r.Stdout)
 	}
+	// So is a flag that does not parse.
+	r = run(t, "--brokers", "127.0.0.1:1", "health", "--format", "nagios", "--expect-brokers", "x")
+	msg := `invalid argument "x" for "--expect-brokers" flag: strconv.ParseInt: parsing "x": invalid syntax (see kctl health --help)` + "\n"
+	if want := "KAFKA UNKNOWN - " + msg; r.Code != 3 || r.Stdout != want || r.Stderr != "Error: "+msg {
+		t.Errorf("exit %d\nstdout %q\nstderr %q\nwant   %q", r.Code, r.Stdout, r.Stderr, msg)
+	}
+	r = run(t, "--brokers", "127.0.0.1:1", "health", "--format", "nagios", "--bogus")
+	if r.Code != 3 || r.Stdout != "KAFKA UNKNOWN - unknown flag: --bogus (see kctl health --help)\n" {
+		t.Errorf("exit %d %q", r.Code, r.Stdout)
+	}
 }
 
 func TestFlagsToOptions(t *testing.T) {
