@@ -504,9 +504,12 @@ func (o *ResetOptions) apply(ctx context.Context, a *kafka.Admin, ready []*group
 		if bad > 0 {
 			r.err = joinErr(r.err, fmt.Sprintf("group %q: %d partitions did not read back as committed", r.name, bad))
 		}
-		if r.err == "" {
+		switch {
+		case r.err == "":
 			o.F.Warnf("Group %q: applied %d partitions, verified.", r.name, verified)
-		} else {
+		case verified == 0:
+			o.F.Warnf("Group %q: no partition was applied.", r.name)
+		default:
 			o.F.Warnf("Group %q: applied %d of %d partitions, verified; the others failed.", r.name, verified, len(want[r.name]))
 		}
 	}
