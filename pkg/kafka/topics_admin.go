@@ -146,7 +146,11 @@ func (a *Admin) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly bo
 func (a *Admin) DeleteTopics(ctx context.Context, names []string) (map[string]error, error) {
 	req := sarama.NewDeleteTopicsRequest(a.conf.Version, names, a.conf.Admin.Timeout)
 	out := make(map[string]error, len(names))
-	err := a.onController(ctx, fmt.Sprintf("delete %d topics", len(names)), func(b *sarama.Broker) (bool, error) {
+	what := fmt.Sprintf("delete %d topics", len(names))
+	if len(names) == 1 {
+		what = fmt.Sprintf("delete topic %q", names[0])
+	}
+	err := a.onController(ctx, what, func(b *sarama.Broker) (bool, error) {
 		resp, err := b.DeleteTopics(req)
 		if err != nil {
 			return false, err

@@ -46,8 +46,11 @@ consumers relying on key order see keys move.`,
 			if !cmd.Flags().Changed("partitions") {
 				return errs.Usagef("--partitions is required")
 			}
-			if partitions < 1 || partitions > 1<<31-1 {
+			if partitions < 1 {
 				return errs.Usagef("--partitions must be at least 1, got %d", partitions)
+			}
+			if partitions > 1<<31-1 {
+				return errs.Usagef("--partitions %d is too large", partitions)
 			}
 			opts.Partitions = int32(partitions)
 			if runF != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -114,6 +115,8 @@ func TestCreateAlterDeleteBadInputLeavesClusterUnchanged(t *testing.T) {
 		{[]string{"topic", "alter", "orders", "--partitions", "2"}, 2, "Error: topic 'orders' has 3 partitions; Kafka cannot decrease the partition count (asked for 2)\n"},
 		{[]string{"topic", "alter", "orders", "--partitions", "3"}, 2, "Error: topic 'orders' already has 3 partitions\n"},
 		{[]string{"topic", "alter", "orders"}, 2, "Error: --partitions is required\n"},
+		{[]string{"topic", "alter", "orders", "--partitions", "3000000000"}, 2, "Error: --partitions 3000000000 is too large\n"},
+		{[]string{"topic", "create", "x", "--partitions", "3000000000"}, 2, "Error: --partitions 3000000000 is too large\n"},
 		{[]string{"topic", "alter", "nope", "--partitions", "9"}, 1, "Error: topic 'nope' does not exist\n"},
 		{[]string{"topic", "delete", "nope", "--yes"}, 1, "Error: topic 'nope' does not exist\nError: 1 of 1 topics do not exist; nothing was deleted\n"},
 		{[]string{"topic", "delete", "orders", "nope", "--yes"}, 1, "Error: topic 'nope' does not exist\nError: 1 of 2 topics do not exist; nothing was deleted\n"},
@@ -370,6 +373,55 @@ func TestCreateConfigFlagAsKafkaTopicsSpellsIt(t *testing.T) {
 			t.Errorf("%v: exit %d stdout %q stderr %q, want %q", tc.args, r.Code, r.Stdout, r.Stderr, tc.stderr)
 		}
 	}
+	if got := state(t, c); got != before {
+		t.Errorf("cluster changed: %q -> %q", before, got)
+	}
+}
+
+// A broker that never answers the change request: every command ends within
+// --timeout, names the request and the broker, exits 1, and (read back)
+// changes nothing.
+func TestChangesEndWithinTimeoutWhenTheBrokerHangs(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	if err := c.CreateTopic(context.Background(), "orders", 2, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := state(t, c)
+	cases := []struct {
+		key  kmsg.Key
+		args []string
+		want string
+	}{
+		{kmsg.CreateTopics, []string{"topic", "create", "x", "-p", "1"}, `create topic "x" on broker 0 (`},
+		{kmsg.DeleteTopics, []string{"topic", "delete", "orders", "--yes"}, `delete topic "orders" on broker 0 (`},
+		{kmsg.CreatePartitions, []string{"topic", "alter", "orders", "--partitions", "4"}, `add partitions to topic "orders" on broker 0 (`},
+		{kmsg.IncrementalAlterConfigs, []string{"topic", "config", "set", "orders", "retention.ms=1"}, "alter configs of topic orders on broker 0 ("},
+		{kmsg.ListOffsets, []string{"topic", "describe", "orders", "--offsets"}, "list offsets on broker 0 ("},
+	}
+	// Each case hangs its own request kind, which no other case sends, so
+	// they run in parallel (3s each: connecting alone can take a second
+	// under -race on a loaded machine).
+	for _, tc := range cases {
+		c.Kfake.ControlKey(int16(tc.key), func(kmsg.Request) (kmsg.Response, error, bool) {
+			c.Kfake.KeepControl()
+			return nil, nil, true // never answer
+		})
+	}
+	t.Run("hang", func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.args[1], func(t *testing.T) {
+				t.Parallel()
+				start := time.Now()
+				r := clitest.Run(t, "", append([]string{"--brokers", c.Bootstrap(), "--timeout", "3s"}, tc.args...)...)
+				if d := time.Since(start); d > 6*time.Second {
+					t.Errorf("%v took %v with --timeout 3s", tc.args, d)
+				}
+				if r.Code != 1 || !strings.Contains(r.Stderr, tc.want) || !strings.Contains(r.Stderr, "no answer within the timeout") || r.Stdout != "" {
+					t.Errorf("%v: exit %d stdout %q stderr %q", tc.args, r.Code, r.Stdout, r.Stderr)
+				}
+			})
+		}
+	})
 	if got := state(t, c); got != before {
 		t.Errorf("cluster changed: %q -> %q", before, got)
 	}
