@@ -203,6 +203,19 @@ func Resolve(o Overrides) (Settings, error) {
 		props, notes = p, n
 	}
 	merged := merge(merge(merge(props, ctxLayer), env), o.Layer)
+	if merged.SecurityProtocol == nil && merged.SASLMechanism == nil {
+		// A user name from kctl's own sources with nothing that says SASL
+		// would be dropped silently (PLAINTEXT is inferred), and a SASL
+		// listener would then close the connection with no hint why. A
+		// client.properties file keeps Java's rule: no security.protocol
+		// means PLAINTEXT, whatever sasl.jaas.config says.
+		for _, l := range []Layer{o.Layer, env, ctxLayer} {
+			if u := str(l.SASLUsername); u != "" {
+				return Settings{}, errs.Usagef("SASL user %s is set but no SASL mechanism: add --sasl-mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 "+
+					"(or --security-protocol PLAINTEXT or SSL to connect without SASL)", u)
+			}
+		}
+	}
 	s, err := toSettings(merged)
 	if err != nil {
 		return s, err

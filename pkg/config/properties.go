@@ -172,7 +172,7 @@ func ParseProperties(r io.Reader) (Layer, []string, error) {
 		v := strings.TrimSpace(props[k])
 		switch k {
 		case "bootstrap.servers":
-			l.Brokers = []string{v}
+			l.Brokers = SplitBrokers(v)
 		case "security.protocol":
 			p := strings.ToUpper(v)
 			switch p {

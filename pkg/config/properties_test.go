@@ -39,7 +39,7 @@ sasl.jaas.config=` + scram + ` required username="ops" password="hunter2";
 ssl.truststore.type=PEM
 ssl.truststore.location=/etc/kafka/ca.pem
 `,
-			want: Layer{Brokers: []string{"kafka-1:9093,kafka-2:9093"}, SecurityProtocol: strp(SASLSSL), SASLMechanism: strp(MechSHA512),
+			want: Layer{Brokers: []string{"kafka-1:9093", "kafka-2:9093"}, SecurityProtocol: strp(SASLSSL), SASLMechanism: strp(MechSHA512),
 				SASLUsername: strp("ops"), SASLPassword: strp("hunter2"), TLSCAFile: strp("/etc/kafka/ca.pem")},
 		},
 		{
