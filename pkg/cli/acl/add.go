@@ -76,19 +76,11 @@ it added.`,
 
 // RunAdd runs `acl add`.
 func RunAdd(parent context.Context, o *AddOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	if err := a.CreateACLs(ctx, o.ACLs); err != nil {
 		return err
 	}

@@ -74,19 +74,11 @@ ACL in the cluster: it needs --all as well.`,
 
 // RunDelete runs `acl delete`.
 func RunDelete(parent context.Context, o *DeleteOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	matches, err := a.DescribeACLs(ctx, o.Filter)
 	if err != nil {
 		return err

@@ -85,19 +85,11 @@ are not considered (the answer says so).`,
 
 // RunExplain runs `acl explain`.
 func RunExplain(parent context.Context, o *ExplainOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	// Every ACL of the resource type: the literal, wildcard and prefixed
 	// ones that apply, and the others, which tell whether the resource has
 	// ACLs at all (allow.everyone.if.no.acl.found applies only if not).

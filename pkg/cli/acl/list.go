@@ -51,19 +51,11 @@ ACLs and the prefixed ACLs whose prefix it starts with.`,
 
 // RunList runs `acl list`.
 func RunList(parent context.Context, o *ListOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	acls, err := a.DescribeACLs(ctx, o.Filter)
 	if err != nil {
 		return err

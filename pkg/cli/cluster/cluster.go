@@ -52,19 +52,11 @@ func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobr
 
 // RunDescribe runs `cluster describe`.
 func RunDescribe(parent context.Context, o *DescribeOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	info, err := a.Cluster(ctx)
 	if err != nil {
 		return err

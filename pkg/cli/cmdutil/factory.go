@@ -193,6 +193,28 @@ func (f *Factory) Admin(ctx context.Context) (*kafka.Admin, error) {
 	return a, nil
 }
 
+// Connect is the preamble of a command that reads or changes the cluster:
+// the printer for -o (first, so a bad -o fails before any network), a
+// context bounded by --timeout, and the admin connection made within it.
+// Errors come back as the steps return them. The caller defers cancel when
+// err is nil; on error nothing is left to release.
+func (f *Factory) Connect(parent context.Context) (*output.Printer, context.Context, context.CancelFunc, *kafka.Admin, error) {
+	p, err := f.Printer()
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	ctx, cancel, err := f.Context(parent)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	a, err := f.Admin(ctx)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, nil, err
+	}
+	return p, ctx, cancel, a, nil
+}
+
 // Close releases the connection, if one was opened.
 func (f *Factory) Close() {
 	f.mu.Lock()

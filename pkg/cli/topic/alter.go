@@ -66,19 +66,11 @@ consumers relying on key order see keys move.`,
 
 // RunAlter runs `topic alter`.
 func RunAlter(parent context.Context, o *AlterOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	ts, _, err := a.DescribeTopics(ctx, []string{o.Name})
 	if err != nil {
 		return err

@@ -94,19 +94,11 @@ var AuditHeaders = []string{"SEVERITY", "TOPIC", "FINDING", "DETAIL"}
 
 // RunAudit runs `topic audit`.
 func RunAudit(parent context.Context, o *AuditOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	ts, brokers, err := a.DescribeTopics(ctx, nil)
 	if err != nil {
 		return err

@@ -199,19 +199,11 @@ func shownByDefault(r kafka.ConfigResource, e kafka.ConfigEntry) bool {
 
 // RunConfigGet runs `config get`.
 func RunConfigGet(parent context.Context, o *ConfigOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	res, err := a.DescribeConfigs(ctx, []kafka.ConfigResource{o.Resource})
 	if err != nil {
 		return err
@@ -276,19 +268,11 @@ type ConfigAlterView struct {
 
 // RunConfigAlter runs `config set` and `config delete`.
 func RunConfigAlter(parent context.Context, o *ConfigOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	var changes []kafka.ConfigChange
 	for _, k := range o.Keys {
 		if o.Delete {

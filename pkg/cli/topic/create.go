@@ -186,19 +186,11 @@ func validateTopicName(n string) error {
 
 // RunCreate runs `topic create`.
 func RunCreate(parent context.Context, o *CreateOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	if strings.ContainsAny(o.Name, "._") {
 		o.F.Warnf("Warning: due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.")
 	}

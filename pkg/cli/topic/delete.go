@@ -70,19 +70,11 @@ var DeleteHeaders = []string{"TOPIC", "PARTITIONS", "REPLICATION-FACTOR", "TOPIC
 
 // RunDelete runs `topic delete`.
 func RunDelete(parent context.Context, o *DeleteOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	ts, _, err := a.DescribeTopics(ctx, o.Names)
 	if err != nil {
 		return err

@@ -134,19 +134,11 @@ var PartitionHeaders = []string{"TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR
 
 // RunDescribe runs `topic describe`.
 func RunDescribe(parent context.Context, o *DescribeOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	sel := selection{Names: o.Topics, Pattern: o.Pattern, ExcludeInternal: o.ExcludeInternal}
 	ts, brokers, err := a.DescribeTopics(ctx, sel.metadataNames())
 	if err != nil {

@@ -69,19 +69,11 @@ var ListHeaders = []string{"TOPIC", "PARTITIONS", "REPLICATION-FACTOR", "UNDER-R
 
 // RunList runs `topic list`.
 func RunList(parent context.Context, o *ListOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	ts, brokers, err := a.DescribeTopics(ctx, nil)
 	if err != nil {
 		return err

@@ -55,19 +55,11 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 
 // RunDelete runs `user delete`.
 func RunDelete(parent context.Context, o *DeleteOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	if err := a.DeleteSCRAM(ctx, o.User, o.Mechanism); err != nil {
 		return err
 	}

@@ -54,19 +54,11 @@ on stderr and makes the command exit 1 after printing the others.`,
 
 // RunList runs `user list`.
 func RunList(parent context.Context, o *ListOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	creds, failed, err := a.DescribeSCRAM(ctx, o.Users)
 	if err != nil {
 		return err

@@ -132,19 +132,11 @@ func pathError(err error) error {
 
 // RunUpsert runs `user upsert`.
 func RunUpsert(parent context.Context, o *UpsertOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	if err := a.UpsertSCRAM(ctx, o.User, o.Mechanism, o.Iterations, o.Password); err != nil {
 		return err
 	}
