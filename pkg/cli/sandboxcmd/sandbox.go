@@ -61,6 +61,10 @@ lag 50 on each orders partition), analytics (caught up on payments) and shipping
   kctl sandbox --tls /tmp/kctl-tls`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.SASL == "" && (cmd.Flags().Changed("user") || cmd.Flags().Changed("password")) {
+				// Without SASL nobody logs in: the user would be ignored.
+				return errs.Usagef("--user and --password need --sasl (e.g. --sasl scram-sha-512)")
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}

@@ -253,6 +253,8 @@ func TestSandboxBadFlags(t *testing.T) {
 		{[]string{"--brokers", "0"}, "Error: --brokers must be between 1 and 16, got 0\n"},
 		{[]string{"--sasl", "gssapi"}, "Error: --sasl \"gssapi\": use plain, scram-sha-256 or scram-sha-512\n"},
 		{[]string{"--acls"}, "Error: --acls needs --sasl: without authentication every client is anonymous\n"},
+		{[]string{"--user", "bob"}, "Error: --user and --password need --sasl (e.g. --sasl scram-sha-512)\n"},
+		{[]string{"--password", "pw"}, "Error: --user and --password need --sasl (e.g. --sasl scram-sha-512)\n"},
 		{[]string{"--seed", "big"}, "Error: --seed \"big\": use demo or none\n"},
 		{[]string{"--port", "70000"}, "Error: --port 70000 is out of range\n"},
 	} {
