@@ -101,89 +101,78 @@ var ConfigHeaders = []string{"NAME", "VALUE", "SOURCE", "SENSITIVE"}
 // NewCmdConfigGet returns a `config get` command for spec's resource.
 func NewCmdConfigGet(f *cmdutil.Factory, spec ConfigCmdSpec, runF func(*ConfigOptions) error) *cobra.Command {
 	opts := &ConfigOptions{F: f}
-	cmd := &cobra.Command{
-		Use: spec.Use, Short: spec.Short, Long: spec.Long, Example: spec.Example, Args: spec.Args,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, rest, err := spec.split(cmd, args)
-			if err != nil {
-				return err
-			}
-			if len(rest) > 0 {
-				return errs.Usagef("unexpected arguments %q (usage: %s)", rest, cmd.UseLine())
-			}
-			opts.Resource = r
-			if runF != nil {
-				return runF(opts)
-			}
-			return RunConfigGet(cmd.Context(), opts)
-		},
-	}
-	cmd.Flags().BoolVar(&opts.All, "all", false, "every config with its source, not only the dynamic overrides")
-	if spec.Flags != nil {
-		spec.Flags(cmd)
-	}
-	return cmd
+	return spec.command(opts, runF, RunConfigGet, func(cmd *cobra.Command, rest []string) error {
+		if len(rest) > 0 {
+			return errs.Usagef("unexpected arguments %q (usage: %s)", rest, cmd.UseLine())
+		}
+		return nil
+	}, func(cmd *cobra.Command) {
+		cmd.Flags().BoolVar(&opts.All, "all", false, "every config with its source, not only the dynamic overrides")
+	})
 }
 
 // NewCmdConfigSet returns a `config set` command for spec's resource.
 func NewCmdConfigSet(f *cmdutil.Factory, spec ConfigCmdSpec, runF func(*ConfigOptions) error) *cobra.Command {
 	opts := &ConfigOptions{F: f}
-	cmd := &cobra.Command{
-		Use: spec.Use, Short: spec.Short, Long: spec.Long, Example: spec.Example, Args: spec.Args,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, rest, err := spec.split(cmd, args)
-			if err != nil {
-				return err
-			}
-			if len(rest) == 0 {
-				return errs.Usagef("give at least one KEY=VALUE (usage: %s)", cmd.UseLine())
-			}
-			m, order, err := parseKV(rest, "config")
-			if err != nil {
-				return err
-			}
-			opts.Resource, opts.Set, opts.Keys = r, m, order
-			if runF != nil {
-				return runF(opts)
-			}
-			return RunConfigAlter(cmd.Context(), opts)
-		},
-	}
-	cmd.Flags().BoolVar(&opts.ValidateOnly, "validate-only", false, "let the broker validate the change; change nothing")
-	if spec.Flags != nil {
-		spec.Flags(cmd)
-	}
-	return cmd
+	return spec.command(opts, runF, RunConfigAlter, func(cmd *cobra.Command, rest []string) error {
+		if len(rest) == 0 {
+			return errs.Usagef("give at least one KEY=VALUE (usage: %s)", cmd.UseLine())
+		}
+		m, order, err := parseKV(rest, "config")
+		if err != nil {
+			return err
+		}
+		opts.Set, opts.Keys = m, order
+		return nil
+	}, opts.validateOnlyFlag)
 }
 
 // NewCmdConfigDelete returns a `config delete` command for spec's resource.
 func NewCmdConfigDelete(f *cmdutil.Factory, spec ConfigCmdSpec, runF func(*ConfigOptions) error) *cobra.Command {
 	opts := &ConfigOptions{F: f, Delete: true}
+	return spec.command(opts, runF, RunConfigAlter, func(cmd *cobra.Command, rest []string) error {
+		if len(rest) == 0 {
+			return errs.Usagef("give at least one config name (usage: %s)", cmd.UseLine())
+		}
+		for _, k := range rest {
+			if strings.Contains(k, "=") {
+				return errs.Usagef("config delete takes names, not KEY=VALUE: %q", k)
+			}
+		}
+		opts.Keys = dedupe(rest)
+		return nil
+	}, opts.validateOnlyFlag)
+}
+
+func (o *ConfigOptions) validateOnlyFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&o.ValidateOnly, "validate-only", false, "let the broker validate the change; change nothing")
+}
+
+// command is what the config verbs share: split the arguments into the
+// resource and the rest, let parse check the rest into opts, then run; the
+// verb's flag comes before spec's resource flags.
+func (s ConfigCmdSpec) command(opts *ConfigOptions, runF func(*ConfigOptions) error, run func(context.Context, *ConfigOptions) error,
+	parse func(cmd *cobra.Command, rest []string) error, flag func(*cobra.Command)) *cobra.Command {
 	cmd := &cobra.Command{
-		Use: spec.Use, Short: spec.Short, Long: spec.Long, Example: spec.Example, Args: spec.Args,
+		Use: s.Use, Short: s.Short, Long: s.Long, Example: s.Example, Args: s.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, rest, err := spec.split(cmd, args)
+			r, rest, err := s.split(cmd, args)
 			if err != nil {
 				return err
 			}
-			if len(rest) == 0 {
-				return errs.Usagef("give at least one config name (usage: %s)", cmd.UseLine())
+			if err := parse(cmd, rest); err != nil {
+				return err
 			}
-			for _, k := range rest {
-				if strings.Contains(k, "=") {
-					return errs.Usagef("config delete takes names, not KEY=VALUE: %q", k)
-				}
-			}
-			opts.Resource, opts.Keys = r, dedupe(rest)
+			opts.Resource = r
 			if runF != nil {
 				return runF(opts)
 			}
-			return RunConfigAlter(cmd.Context(), opts)
+			return run(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.ValidateOnly, "validate-only", false, "let the broker validate the change; change nothing")
-	if spec.Flags != nil {
-		spec.Flags(cmd)
+	flag(cmd)
+	if s.Flags != nil {
+		s.Flags(cmd)
 	}
 	return cmd
 }
