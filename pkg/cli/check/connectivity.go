@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/config"
 	"github.com/kctl-dev/kctl/pkg/doctor"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
@@ -45,43 +46,56 @@ Each step is PASS, WARN, FAIL (with a hint) or SKIP. Exit code: 0 all PASS,
   kctl --context prod check conn
   kctl --command-config client.properties -b kafka-1:9093 check conn -o json
   kctl check conn --cert-warn-days 60 --timeout 5s`,
-		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Thresholds.Validate(); err != nil {
-				return errs.Usagef("%v", err)
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return RunConnectivity(cmd.Context(), opts)
-		},
 	}
-	addThresholdFlags(cmd, &opts.Thresholds)
-	cmdutil.MarkCheck(cmd)
-	return cmd
+	return thresholdCheck(cmd, &opts.Thresholds, func(ctx context.Context) error {
+		if runF != nil {
+			return runF(opts)
+		}
+		return RunConnectivity(ctx, opts)
+	})
 }
 
-func addThresholdFlags(cmd *cobra.Command, t *doctor.Thresholds) {
+// thresholdCheck finishes a check command that takes the certificate
+// thresholds: no arguments, the thresholds validated before run, their
+// flags, and the check exit codes.
+func thresholdCheck(cmd *cobra.Command, t *doctor.Thresholds, run func(context.Context) error) *cobra.Command {
+	cmd.Args = cmdutil.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := t.Validate(); err != nil {
+			return errs.Usagef("%v", err)
+		}
+		return run(cmd.Context())
+	}
 	cmd.Flags().IntVar(&t.WarnDays, "cert-warn-days", doctor.DefaultThresholds.WarnDays, "WARN when a broker certificate expires within this many days")
 	cmd.Flags().IntVar(&t.CritDays, "cert-crit-days", doctor.DefaultThresholds.CritDays, "FAIL (CRITICAL) when a broker certificate expires within this many days")
+	cmdutil.MarkCheck(cmd)
+	return cmd
 }
 
 // RunConnectivity runs `check connectivity`. It never calls Factory.Admin:
 // the check must run when connecting fails, that is its point.
 func RunConnectivity(ctx context.Context, o *ConnectivityOptions) error {
-	p, err := o.F.Printer()
+	return runReport(ctx, o.F, false, func(s config.Settings) (doctor.Report, error) {
+		return kafka.CheckConnectivity(ctx, s, kafka.CheckOptions{Thresholds: o.Thresholds, Verbose: o.F.Verbose()})
+	})
+}
+
+// runReport runs a check with the resolved settings, prints its report
+// (chains: with the certificate chains) and exits with its verdict.
+func runReport(ctx context.Context, f *cmdutil.Factory, chains bool, check func(config.Settings) (doctor.Report, error)) error {
+	p, err := f.Printer()
 	if err != nil {
 		return err
 	}
-	s, err := o.F.Settings()
+	s, err := f.Settings()
 	if err != nil {
 		return err
 	}
-	r, err := kafka.CheckConnectivity(ctx, s, kafka.CheckOptions{Thresholds: o.Thresholds, Verbose: o.F.Verbose()})
+	r, err := check(s)
 	if err != nil {
 		return err
 	}
-	if err := printReport(p, r, false, time.Now()); err != nil {
+	if err := printReport(p, r, chains, time.Now()); err != nil {
 		return err
 	}
 	return verdictExit(r)

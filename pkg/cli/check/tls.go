@@ -2,11 +2,11 @@ package check
 
 import (
 	"context"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/config"
 	"github.com/kctl-dev/kctl/pkg/doctor"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
@@ -38,41 +38,21 @@ protocol without TLS).`,
   kctl check tls --cert-warn-days 45 --cert-crit-days 14 -o json
   # cron: mail when a certificate needs renewing
   kctl --context prod check tls >/tmp/kctl-tls.txt || mail -s "Kafka TLS" ops@example.com </tmp/kctl-tls.txt`,
-		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Thresholds.Validate(); err != nil {
-				return errs.Usagef("%v", err)
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return RunTLS(cmd.Context(), opts)
-		},
 	}
-	addThresholdFlags(cmd, &opts.Thresholds)
-	cmdutil.MarkCheck(cmd)
-	return cmd
+	return thresholdCheck(cmd, &opts.Thresholds, func(ctx context.Context) error {
+		if runF != nil {
+			return runF(opts)
+		}
+		return RunTLS(ctx, opts)
+	})
 }
 
 // RunTLS runs `check tls`.
 func RunTLS(ctx context.Context, o *TLSOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	s, err := o.F.Settings()
-	if err != nil {
-		return err
-	}
-	if !s.UsesTLS() {
-		return errs.Usagef("security.protocol is %s: there is no TLS to check (use --security-protocol SSL or SASL_SSL, --tls-ca-file, or a context that sets them)", s.SecurityProtocol)
-	}
-	r, err := kafka.CheckTLS(ctx, s, kafka.CheckOptions{Thresholds: o.Thresholds, Verbose: o.F.Verbose()})
-	if err != nil {
-		return err
-	}
-	if err := printReport(p, r, true, time.Now()); err != nil {
-		return err
-	}
-	return verdictExit(r)
+	return runReport(ctx, o.F, true, func(s config.Settings) (doctor.Report, error) {
+		if !s.UsesTLS() {
+			return doctor.Report{}, errs.Usagef("security.protocol is %s: there is no TLS to check (use --security-protocol SSL or SASL_SSL, --tls-ca-file, or a context that sets them)", s.SecurityProtocol)
+		}
+		return kafka.CheckTLS(ctx, s, kafka.CheckOptions{Thresholds: o.Thresholds, Verbose: o.F.Verbose()})
+	})
 }
