@@ -84,24 +84,13 @@ func (p *Printer) Data(v any) (bool, error) {
 		return true, writeJSON(p.Out, v)
 	case YAML:
 		// Through JSON, so YAML keys are the JSON field names (one set of
-		// tags, one public interface). JSON is YAML: parsing it into nodes
-		// keeps numbers exact (offsets beyond 2^53). Keys are sorted, as
-		// they always were in kctl's YAML.
+		// tags, one public interface), numbers stay exact (offsets beyond
+		// 2^53) and keys are sorted, as they always were in kctl's YAML.
 		b, err := json.Marshal(v)
 		if err != nil {
 			return true, err
 		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(b, &doc); err != nil {
-			return true, err
-		}
-		blockStyle(&doc)
-		enc := yaml.NewEncoder(p.Out)
-		enc.SetIndent(2)
-		if err := enc.Encode(&doc); err != nil {
-			return true, err
-		}
-		return true, enc.Close()
+		return true, writeYAML(p.Out, b)
 	}
 	return false, nil
 }
