@@ -505,27 +505,30 @@ func isRemoteAlert(err error) bool {
 // plainKafkaAnswers opens a fresh connection and asks ApiVersions in
 // plaintext: the second opinion after a failed TLS handshake.
 func (p *probe) plainKafkaAnswers(ctx context.Context) bool {
-	ctx, cancel := context.WithTimeout(ctx, min(p.ck.timeout, secondOpinionBudget))
-	defer cancel()
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", p.t.Address)
-	if err != nil {
-		return false
-	}
-	defer c.Close()
-	dl, _ := ctx.Deadline()
-	_ = c.SetDeadline(dl)
-	// A deadline does not see cancel(): closing does.
-	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
-	defer stop()
-	w := &wireConn{c: c, clientID: "kctl", plain: true}
-	_, err = w.apiVersions()
-	return err == nil
+	return p.secondOpinion(ctx, func(ctx context.Context, c net.Conn) bool {
+		// A deadline does not see cancel(): closing does.
+		stop := context.AfterFunc(ctx, func() { _ = c.Close() })
+		defer stop()
+		w := &wireConn{c: c, clientID: "kctl", plain: true}
+		_, err := w.apiVersions()
+		return err == nil
+	})
 }
 
 // speaksTLS opens a fresh connection and tries a TLS handshake without
 // verification: the second opinion when a plaintext request is refused.
 func (p *probe) speaksTLS(ctx context.Context) bool {
+	return p.secondOpinion(ctx, func(ctx context.Context, c net.Conn) bool {
+		tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true, ServerName: p.host}) //nolint:gosec // only asks "is this TLS?"
+		err := tc.HandshakeContext(ctx)
+		// An alert (e.g. "certificate required") is TLS speaking too.
+		return err == nil || isRemoteAlert(err)
+	})
+}
+
+// secondOpinion asks on a fresh connection to the target, within the
+// second-opinion budget; false when it cannot even connect.
+func (p *probe) secondOpinion(ctx context.Context, ask func(context.Context, net.Conn) bool) bool {
 	ctx, cancel := context.WithTimeout(ctx, min(p.ck.timeout, secondOpinionBudget))
 	defer cancel()
 	var d net.Dialer
@@ -536,8 +539,5 @@ func (p *probe) speaksTLS(ctx context.Context) bool {
 	defer c.Close()
 	dl, _ := ctx.Deadline()
 	_ = c.SetDeadline(dl)
-	tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true, ServerName: p.host}) //nolint:gosec // only asks "is this TLS?"
-	err = tc.HandshakeContext(ctx)
-	// An alert (e.g. "certificate required") is TLS speaking too.
-	return err == nil || isRemoteAlert(err)
+	return ask(ctx, c)
 }
