@@ -82,9 +82,17 @@ func newList(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newUse(f *cmdutil.Factory) *cobra.Command {
+	return newEdit(f, "use", "Make NAME the current context", "Switched to context %q.\n", func(file *config.File, name string) {
+		file.CurrentContext = name
+	})
+}
+
+// newEdit returns a command that changes the existing context NAME with
+// edit, saves the file and says done (a format with the name's %q).
+func newEdit(f *cmdutil.Factory, verb, short, done string, edit func(file *config.File, name string)) *cobra.Command {
 	return &cobra.Command{
-		Use:   "use NAME",
-		Short: "Make NAME the current context",
+		Use:   verb + " NAME",
+		Short: short,
 		Args:  cmdutil.ExactArgs(1, "a context name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file, err := load(f)
@@ -94,11 +102,11 @@ func newUse(f *cmdutil.Factory) *cobra.Command {
 			if _, ok := file.Contexts[args[0]]; !ok {
 				return notFound(file, args[0])
 			}
-			file.CurrentContext = args[0]
+			edit(file, args[0])
 			if err := file.Save(); err != nil {
 				return err
 			}
-			fmt.Fprintf(f.Streams.ErrOut, "Switched to context %q.\n", args[0])
+			fmt.Fprintf(f.Streams.ErrOut, done, args[0])
 			return nil
 		},
 	}
@@ -249,27 +257,10 @@ command line (--brokers, --security-protocol, --sasl-*, --tls-*, --command-confi
 }
 
 func newDelete(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete NAME",
-		Short: "Delete a context",
-		Args:  cmdutil.ExactArgs(1, "a context name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			file, err := load(f)
-			if err != nil {
-				return err
-			}
-			if _, ok := file.Contexts[args[0]]; !ok {
-				return notFound(file, args[0])
-			}
-			delete(file.Contexts, args[0])
-			if file.CurrentContext == args[0] {
-				file.CurrentContext = ""
-			}
-			if err := file.Save(); err != nil {
-				return err
-			}
-			fmt.Fprintf(f.Streams.ErrOut, "Context %q deleted.\n", args[0])
-			return nil
-		},
-	}
+	return newEdit(f, "delete", "Delete a context", "Context %q deleted.\n", func(file *config.File, name string) {
+		delete(file.Contexts, name)
+		if file.CurrentContext == name {
+			file.CurrentContext = ""
+		}
+	})
 }
