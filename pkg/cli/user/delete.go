@@ -34,22 +34,18 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		Example: `  kctl user delete alice --mechanism SCRAM-SHA-512`,
 		Args:    cmdutil.ExactArgs(1, "a user name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validUser(args[0]); err != nil {
-				return err
-			}
-			opts.User = args[0]
-			m, err := parseMechanism(mechanism)
+			m, err := userAndMechanism(args[0], mechanism)
 			if err != nil {
 				return err
 			}
-			opts.Mechanism = m
+			opts.User, opts.Mechanism = args[0], m
 			if runF != nil {
 				return runF(opts)
 			}
 			return RunDelete(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&mechanism, "mechanism", "", "SCRAM-SHA-256 or SCRAM-SHA-512")
+	mechanismFlag(cmd, &mechanism)
 	return cmd
 }
 

@@ -49,15 +49,11 @@ removed. Only a salted hash travels to the broker. --iterations defaults to
   kctl user upsert bob --mechanism SCRAM-SHA-256 --iterations 8192 --password-file ./bob.pw`,
 		Args: cmdutil.ExactArgs(1, "a user name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validUser(args[0]); err != nil {
-				return err
-			}
-			opts.User = args[0]
-			m, err := parseMechanism(mechanism)
+			m, err := userAndMechanism(args[0], mechanism)
 			if err != nil {
 				return err
 			}
-			opts.Mechanism = m
+			opts.User, opts.Mechanism = args[0], m
 			if iterations < kafka.MinSCRAMIterations || iterations > kafka.MaxSCRAMIterations {
 				return errs.Usagef("--iterations %d is out of range: Kafka accepts %d to %d", iterations, kafka.MinSCRAMIterations, kafka.MaxSCRAMIterations)
 			}
@@ -73,7 +69,7 @@ removed. Only a salted hash travels to the broker. --iterations defaults to
 			return RunUpsert(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&mechanism, "mechanism", "", "SCRAM-SHA-256 or SCRAM-SHA-512")
+	mechanismFlag(cmd, &mechanism)
 	// 4096 is kafka-configs.sh's default (ConfigCommand's
 	// DefaultScramIterations) and Kafka's minimum; the 8192 of Kafka's docs
 	// is an example of setting it.

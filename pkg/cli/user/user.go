@@ -40,6 +40,19 @@ func parseMechanism(s string) (string, error) {
 	return "", errs.Usagef("unknown --mechanism %q: use SCRAM-SHA-256 or SCRAM-SHA-512", s)
 }
 
+// userAndMechanism checks the USER argument, then --mechanism, for the
+// verbs that change one user's credential.
+func userAndMechanism(user, mechanism string) (string, error) {
+	if err := validUser(user); err != nil {
+		return "", err
+	}
+	return parseMechanism(mechanism)
+}
+
+func mechanismFlag(cmd *cobra.Command, mechanism *string) {
+	cmd.Flags().StringVar(mechanism, "mechanism", "", "SCRAM-SHA-256 or SCRAM-SHA-512")
+}
+
 func validUser(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return errs.Usagef("the user name cannot be empty")
