@@ -13,16 +13,19 @@ import (
 	"github.com/kctl-dev/kctl/pkg/kafka"
 )
 
-// ConnectivityOptions are the inputs of `kctl check connectivity`.
-type ConnectivityOptions struct {
+// ThresholdOptions are the inputs of the checks that take the certificate
+// thresholds.
+type ThresholdOptions struct {
 	F          *cmdutil.Factory
 	Thresholds doctor.Thresholds
 }
 
+// ConnectivityOptions are the inputs of `kctl check connectivity`.
+type ConnectivityOptions = ThresholdOptions
+
 // NewCmdConnectivity returns `kctl check connectivity` (alias `conn`).
 func NewCmdConnectivity(f *cmdutil.Factory, runF func(*ConnectivityOptions) error) *cobra.Command {
-	opts := &ConnectivityOptions{F: f, Thresholds: doctor.DefaultThresholds}
-	cmd := &cobra.Command{
+	return thresholdCheck(f, &cobra.Command{
 		Use:     "connectivity",
 		Aliases: []string{"conn"},
 		Short:   "Walk DNS, TCP, TLS, SASL, ApiVersions and Metadata to every broker",
@@ -46,25 +49,24 @@ Each step is PASS, WARN, FAIL (with a hint) or SKIP. Exit code: 0 all PASS,
   kctl --context prod check conn
   kctl --command-config client.properties -b kafka-1:9093 check conn -o json
   kctl check conn --cert-warn-days 60 --timeout 5s`,
-	}
-	return thresholdCheck(cmd, &opts.Thresholds, func(ctx context.Context) error {
-		if runF != nil {
-			return runF(opts)
-		}
-		return RunConnectivity(ctx, opts)
-	})
+	}, runF, RunConnectivity)
 }
 
 // thresholdCheck finishes a check command that takes the certificate
-// thresholds: no arguments, the thresholds validated before run, their
-// flags, and the check exit codes.
-func thresholdCheck(cmd *cobra.Command, t *doctor.Thresholds, run func(context.Context) error) *cobra.Command {
+// thresholds: no arguments, the thresholds validated before runF or run,
+// their flags, and the check exit codes.
+func thresholdCheck(f *cmdutil.Factory, cmd *cobra.Command, runF func(*ThresholdOptions) error, run func(context.Context, *ThresholdOptions) error) *cobra.Command {
+	opts := &ThresholdOptions{F: f, Thresholds: doctor.DefaultThresholds}
+	t := &opts.Thresholds
 	cmd.Args = cmdutil.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := t.Validate(); err != nil {
 			return errs.Usagef("%v", err)
 		}
-		return run(cmd.Context())
+		if runF != nil {
+			return runF(opts)
+		}
+		return run(cmd.Context(), opts)
 	}
 	cmd.Flags().IntVar(&t.WarnDays, "cert-warn-days", doctor.DefaultThresholds.WarnDays, "WARN when a broker certificate expires within this many days")
 	cmd.Flags().IntVar(&t.CritDays, "cert-crit-days", doctor.DefaultThresholds.CritDays, "FAIL (CRITICAL) when a broker certificate expires within this many days")

@@ -13,15 +13,11 @@ import (
 )
 
 // TLSOptions are the inputs of `kctl check tls`.
-type TLSOptions struct {
-	F          *cmdutil.Factory
-	Thresholds doctor.Thresholds
-}
+type TLSOptions = ThresholdOptions
 
 // NewCmdTLS returns `kctl check tls`.
 func NewCmdTLS(f *cmdutil.Factory, runF func(*TLSOptions) error) *cobra.Command {
-	opts := &TLSOptions{F: f, Thresholds: doctor.DefaultThresholds}
-	cmd := &cobra.Command{
+	return thresholdCheck(f, &cobra.Command{
 		Use:   "tls",
 		Short: "Check every broker's TLS certificate chain and expiry (for cron)",
 		Long: `Run the TLS step against each bootstrap address and every advertised broker
@@ -38,13 +34,7 @@ protocol without TLS).`,
   kctl check tls --cert-warn-days 45 --cert-crit-days 14 -o json
   # cron: mail when a certificate needs renewing
   kctl --context prod check tls >/tmp/kctl-tls.txt || mail -s "Kafka TLS" ops@example.com </tmp/kctl-tls.txt`,
-	}
-	return thresholdCheck(cmd, &opts.Thresholds, func(ctx context.Context) error {
-		if runF != nil {
-			return runF(opts)
-		}
-		return RunTLS(ctx, opts)
-	})
+	}, runF, RunTLS)
 }
 
 // RunTLS runs `check tls`.
