@@ -326,81 +326,70 @@ func (a *Admin) metadataPartitions(inScope func(string) bool) ([]TopicPartition,
 }
 
 // fillRecordTimes reads, for every lagging partition, the timestamp of the
-// record at the committed offset: one Fetch per leader broker carrying all
-// those partitions with a small byte limit each. A partition several groups
-// commit at different offsets needs one fetch per distinct offset: those
-// extra rounds run in parallel with the first.
+// record at each committed offset (several groups may commit one partition
+// at different offsets): one Fetch per leader broker carrying all those
+// partitions, each from its smallest committed offset. A Fetch can carry a
+// partition only once, so the records at a partition's other offsets are
+// read from the same answer: such partitions get a larger byte limit.
+// Offsets the answer did not reach (far apart, large records) take one more
+// round, in parallel: one Fetch per leader per remaining distinct offset of
+// a partition (bounded by the distinct offsets), so time lag costs at most
+// two round trips.
 func (a *Admin) fillRecordTimes(ctx context.Context, res *LagResult, iso Isolation) error {
-	want := map[TopicPartition]map[int64]bool{}
+	sets := map[TopicPartition]map[int64]bool{}
 	for _, g := range res.Groups {
 		for tp, off := range g.Committed {
 			end := g.End[tp]
 			if end.Err == nil && off < end.Offset {
-				if want[tp] == nil {
-					want[tp] = map[int64]bool{}
+				if sets[tp] == nil {
+					sets[tp] = map[int64]bool{}
 				}
-				want[tp][off] = true
+				sets[tp][off] = true
 			}
 		}
 	}
-	if len(want) == 0 {
+	if len(sets) == 0 {
 		return nil
 	}
-	var rounds []map[TopicPartition]int64
-	for tp, offs := range want {
-		sorted := make([]int64, 0, len(offs))
-		for o := range offs {
-			sorted = append(sorted, o)
+	want := map[TopicPartition][]int64{}
+	for tp, set := range sets {
+		offs := make([]int64, 0, len(set))
+		for o := range set {
+			offs = append(offs, o)
 		}
-		sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
-		for i, o := range sorted {
-			for len(rounds) <= i {
-				rounds = append(rounds, map[TopicPartition]int64{})
-			}
-			rounds[i][tp] = o
-		}
+		sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
+		want[tp] = offs
 	}
-	type key struct {
-		tp  TopicPartition
-		off int64
-	}
-	times := map[key]int64{}
-	var mu sync.Mutex
-	var jobs []func() error
-	for _, r := range rounds {
-		byLeader := map[int32][]TopicPartition{}
-		leaders := map[int32]Broker{}
-		for tp := range r {
-			b, err := a.client.Leader(tp.Topic, tp.Partition)
-			if err != nil {
-				continue
-			}
-			byLeader[b.ID()] = append(byLeader[b.ID()], tp)
-			leaders[b.ID()] = Broker{ID: b.ID(), Addr: b.Addr()}
-		}
-		for id, tps := range byLeader {
-			r, b, tps := r, leaders[id], tps
-			jobs = append(jobs, func() error {
-				got, err := a.fetchRecordTimes(ctx, b, r, tps, iso)
-				if err != nil {
-					a.logf("time lag: fetch from broker %d: %v", b.ID, err)
-					return ctxErr(ctx, err)
-				}
-				mu.Lock()
-				for tp, ts := range got {
-					times[key{tp, r[tp]}] = ts
-				}
-				mu.Unlock()
-				return nil
-			})
-		}
-	}
-	if err := boundedEach(ctx, len(jobs), maxFanOut, func(i int) error { return jobs[i]() }); err != nil {
+	times := map[timeKey]int64{}
+	if err := a.fetchRound(ctx, [][]fetchWant{firstRound(want)}, iso, times); err != nil {
 		return err
+	}
+	// The offsets the first answers did not reach: round i fetches each
+	// partition's i-th remaining offset, all rounds in parallel.
+	var rounds [][]fetchWant
+	for _, tp := range partitionsOf(want) {
+		var left []int64
+		for _, o := range want[tp] {
+			if _, ok := times[timeKey{tp, o}]; !ok && o != want[tp][0] {
+				left = append(left, o)
+			}
+		}
+		for i := range left {
+			for len(rounds) <= i {
+				rounds = append(rounds, nil)
+			}
+			rounds[i] = append(rounds[i], fetchWant{tp: tp, offsets: left[i:]})
+		}
+	}
+	if len(rounds) > 0 {
+		a.logf("time lag: %d more fetch rounds (in parallel) for committed offsets far apart", len(rounds))
+		if err := a.fetchRound(ctx, rounds, iso, times); err != nil {
+			return err
+		}
 	}
 	for _, g := range res.Groups {
 		for tp, off := range g.Committed {
-			if ts, ok := times[key{tp, off}]; ok {
+			if ts, ok := times[timeKey{tp, off}]; ok {
 				if g.RecordTime == nil {
 					g.RecordTime = map[TopicPartition]int64{}
 				}
@@ -411,55 +400,156 @@ func (a *Admin) fillRecordTimes(ctx context.Context, res *LagResult, iso Isolati
 	return nil
 }
 
-// fetchBudget bounds one time-lag Fetch answer: each partition gets an
-// equal share, between 1 KiB (a batch header, enough for its first
-// timestamp) and 64 KiB (a whole typical batch).
+type timeKey struct {
+	tp  TopicPartition
+	off int64
+}
+
+// fetchWant is one partition of a time-lag Fetch: it is fetched from
+// offsets[0], and the timestamps of all offsets are read from the answer.
+type fetchWant struct {
+	tp      TopicPartition
+	offsets []int64 // sorted
+	multi   bool    // several offsets expected in this answer: a larger byte limit
+}
+
+func firstRound(want map[TopicPartition][]int64) []fetchWant {
+	out := make([]fetchWant, 0, len(want))
+	for _, tp := range partitionsOf(want) {
+		out = append(out, fetchWant{tp: tp, offsets: want[tp], multi: len(want[tp]) > 1})
+	}
+	return out
+}
+
+func partitionsOf[V any](m map[TopicPartition]V) []TopicPartition {
+	out := make([]TopicPartition, 0, len(m))
+	for tp := range m {
+		out = append(out, tp)
+	}
+	SortPartitions(out)
+	return out
+}
+
+// fetchRound sends, for each round, one Fetch per leader broker carrying
+// the round's partitions; all requests in parallel.
+func (a *Admin) fetchRound(ctx context.Context, rounds [][]fetchWant, iso Isolation, times map[timeKey]int64) error {
+	var mu sync.Mutex
+	var jobs []func() error
+	for _, r := range rounds {
+		byLeader := map[int32][]fetchWant{}
+		leaders := map[int32]Broker{}
+		for _, w := range r {
+			b, err := a.client.Leader(w.tp.Topic, w.tp.Partition)
+			if err != nil {
+				continue
+			}
+			byLeader[b.ID()] = append(byLeader[b.ID()], w)
+			leaders[b.ID()] = Broker{ID: b.ID(), Addr: b.Addr()}
+		}
+		for _, id := range keys(byLeader) {
+			b, ws := leaders[id], byLeader[id]
+			jobs = append(jobs, func() error {
+				got, err := a.fetchRecordTimes(ctx, b, ws, iso)
+				if err != nil {
+					a.logf("time lag: fetch from broker %d: %v", b.ID, err)
+					return ctxErr(ctx, err)
+				}
+				mu.Lock()
+				for k, ts := range got {
+					if _, ok := times[k]; !ok {
+						times[k] = ts
+					}
+				}
+				mu.Unlock()
+				return nil
+			})
+		}
+	}
+	return boundedEach(ctx, len(jobs), maxFanOut, func(i int) error { return jobs[i]() })
+}
+
+// Byte limits of a time-lag Fetch: a partition read for one offset gets an
+// equal share of fetchBudget between 1 KiB (a batch header: its first
+// timestamp) and 64 KiB (a whole typical batch); one read for several
+// offsets weighs fetchMultiWeight shares, up to 1 MiB, so the records at
+// its other offsets usually come back in the same answer.
 const (
-	fetchBudget     = 8 << 20
-	fetchPartMin    = 1 << 10
-	fetchPartMax    = 64 << 10
-	fetchMaxVersion = 11
+	fetchBudget      = 8 << 20
+	fetchPartMin     = 1 << 10
+	fetchPartMax     = 64 << 10
+	fetchMultiWeight = 16
+	fetchMultiMax    = 1 << 20
+	fetchMaxVersion  = 11
 )
 
-func (a *Admin) fetchRecordTimes(ctx context.Context, b Broker, offs map[TopicPartition]int64, tps []TopicPartition, iso Isolation) (map[TopicPartition]int64, error) {
-	SortPartitions(tps)
-	part := int32(min(max(fetchBudget/len(tps), fetchPartMin), fetchPartMax))
-	req := &sarama.FetchRequest{Version: fetchMaxVersion, MaxWaitTime: 0, MinBytes: 0, MaxBytes: part * int32(len(tps)), SessionID: 0, SessionEpoch: -1}
+// fetchLimits returns the byte limits of one Fetch: for partitions read
+// for one offset, and for several.
+func fetchLimits(single, multi int) (int32, int32) {
+	unit := fetchBudget / max(single+fetchMultiWeight*multi, 1)
+	return int32(min(max(unit, fetchPartMin), fetchPartMax)), int32(min(max(fetchMultiWeight*unit, fetchPartMin), fetchMultiMax))
+}
+
+func (a *Admin) fetchRecordTimes(ctx context.Context, b Broker, ws []fetchWant, iso Isolation) (map[timeKey]int64, error) {
+	var nSingle, nMulti int
+	for _, w := range ws {
+		if w.multi {
+			nMulti++
+		} else {
+			nSingle++
+		}
+	}
+	single, multi := fetchLimits(nSingle, nMulti)
+	req := &sarama.FetchRequest{Version: fetchMaxVersion, MaxWaitTime: 0, MinBytes: 0, SessionID: 0, SessionEpoch: -1}
 	if iso == ReadCommitted {
 		req.Isolation = sarama.ReadCommitted
 	}
-	for _, tp := range tps {
-		req.AddBlock(tp.Topic, tp.Partition, offs[tp], part, -1)
+	for _, w := range ws {
+		limit := single
+		if w.multi {
+			limit = multi
+		}
+		req.MaxBytes += limit
+		req.AddBlock(w.tp.Topic, w.tp.Partition, w.offsets[0], limit, -1)
 	}
-	a.logf("Fetch to broker %d (%s): %d partitions, %d bytes each (time lag)", b.ID, b.Addr, len(tps), part)
+	a.logf("Fetch to broker %d (%s) for time lag: %d partitions at one offset (%d bytes each), %d at several (%d bytes each)", b.ID, b.Addr, nSingle, single, nMulti, multi)
 	resp, err := onBroker(ctx, a, b, fmt.Sprintf("fetch records for time lag on broker %d (%s)", b.ID, b.Addr), func(c *sarama.Broker) (*sarama.FetchResponse, error) {
 		return c.Fetch(req)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := map[TopicPartition]int64{}
-	for _, tp := range tps {
-		blk := resp.GetBlock(tp.Topic, tp.Partition)
+	out := map[timeKey]int64{}
+	for _, w := range ws {
+		blk := resp.GetBlock(w.tp.Topic, w.tp.Partition)
 		if blk == nil || blk.Err != sarama.ErrNoError {
 			continue
 		}
-		if ts, ok := recordTimeAt(blk, offs[tp], iso == ReadCommitted); ok {
-			out[tp] = ts
+		for off, ts := range recordTimes(blk, w.offsets, iso == ReadCommitted) {
+			out[timeKey{w.tp, off}] = ts
 		}
 	}
 	return out, nil
 }
 
-// recordTimeAt finds the timestamp (ms) of the first record at or after off
-// that a consumer would read: control batches are skipped, and with
-// read_committed so are batches of aborted transactions. A batch cut short
-// by the byte limit still has its header: its first timestamp is used.
-func recordTimeAt(blk *sarama.FetchResponseBlock, off int64, readCommitted bool) (int64, bool) {
+// recordTimes finds, for each offset (sorted), the timestamp (ms) of the
+// first record at or after it that a consumer would read: control batches
+// are skipped, and with read_committed so are batches of aborted
+// transactions. A batch cut short by the byte limit still has its header:
+// its first timestamp stands for the offsets it holds. Offsets past the
+// records in the answer are left out.
+func recordTimes(blk *sarama.FetchResponseBlock, offs []int64, readCommitted bool) map[int64]int64 {
+	out := map[int64]int64{}
+	j := 0
+	// at assigns ts to every offset up to last.
+	at := func(last, ts int64) {
+		for ; j < len(offs) && offs[j] <= last; j++ {
+			out[offs[j]] = ts
+		}
+	}
 	aborted := map[int64][]int64{}
 	if readCommitted {
-		for _, at := range blk.AbortedTransactions {
-			aborted[at.ProducerID] = append(aborted[at.ProducerID], at.FirstOffset)
+		for _, t := range blk.AbortedTransactions {
+			aborted[t.ProducerID] = append(aborted[t.ProducerID], t.FirstOffset)
 		}
 	}
 	isAborted := func(b *sarama.RecordBatch) bool {
@@ -478,50 +568,48 @@ func recordTimeAt(blk *sarama.FetchResponseBlock, off int64, readCommitted bool)
 			continue
 		}
 		if rs.MsgSet != nil {
-			for _, m := range rs.MsgSet.Messages {
-				if ts, ok := legacyTime(m, off); ok {
-					return ts, true
-				}
-			}
+			legacyTimes(rs.MsgSet, 0, at)
 			continue
 		}
 		b := rs.RecordBatch
-		if b == nil || b.Control || b.LastOffset() < off || isAborted(b) {
+		if b == nil || b.Control || isAborted(b) {
 			continue
 		}
 		if len(b.Records) == 0 {
 			if b.PartialTrailingRecord && !b.FirstTimestamp.IsZero() {
-				return b.FirstTimestamp.UnixMilli(), true
+				at(b.LastOffset(), b.FirstTimestamp.UnixMilli())
 			}
 			continue
 		}
 		for _, r := range b.Records {
-			if b.FirstOffset+r.OffsetDelta < off {
-				continue
-			}
+			ts := b.FirstTimestamp.Add(r.TimestampDelta).UnixMilli()
 			if b.LogAppendTime {
-				return b.MaxTimestamp.UnixMilli(), true
+				ts = b.MaxTimestamp.UnixMilli()
 			}
-			return b.FirstTimestamp.Add(r.TimestampDelta).UnixMilli(), true
+			at(b.FirstOffset+r.OffsetDelta, ts)
 		}
 	}
-	return 0, false
+	return out
 }
 
-func legacyTime(m *sarama.MessageBlock, off int64) (int64, bool) {
-	if m == nil || m.Msg == nil {
-		return 0, false
-	}
-	if m.Msg.Set != nil {
-		for _, inner := range m.Msg.Set.Messages {
-			if ts, ok := legacyTime(inner, off); ok {
-				return ts, true
-			}
+// legacyTimes walks a pre-0.11 message set (and the sets compressed in
+// it) in offset order. Inside a compressed magic-1 wrapper, offsets are
+// relative: the wrapper carries the last one (base is what to add).
+func legacyTimes(set *sarama.MessageSet, base int64, at func(last, ts int64)) {
+	for _, m := range set.Messages {
+		if m == nil || m.Msg == nil {
+			continue
 		}
-		return 0, false
+		if inner := m.Msg.Set; inner != nil && len(inner.Messages) > 0 {
+			b := int64(0)
+			if last := inner.Messages[len(inner.Messages)-1]; m.Msg.Version >= 1 && last != nil {
+				b = m.Offset - last.Offset
+			}
+			legacyTimes(inner, b, at)
+			continue
+		}
+		if !m.Msg.Timestamp.IsZero() {
+			at(base+m.Offset, m.Msg.Timestamp.UnixMilli())
+		}
 	}
-	if m.Offset >= off && !m.Msg.Timestamp.IsZero() {
-		return m.Msg.Timestamp.UnixMilli(), true
-	}
-	return 0, false
 }

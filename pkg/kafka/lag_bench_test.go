@@ -146,6 +146,32 @@ func BenchmarkLagNamedGroup(b *testing.B) {
 		})
 		b.ReportMetric(float64(fetches)/float64(b.N), "fetch/op")
 	})
+	// Three groups committing every partition at different offsets (0, 1,
+	// 2): still one Fetch per leader.
+	for g, off := range map[string]int64{"g0": 0, "g2": 2} {
+		offs := map[int32]int64{}
+		for p := int32(0); p < 100; p++ {
+			offs[p] = off
+		}
+		if err := c.Commit(ctx, g, "t", offs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("plan=batched,time-lag,3-groups-distinct-offsets", func(b *testing.B) {
+		var fetches int
+		measure(b, c, true, func(a *kafka.Admin) error {
+			before := c.Counter.Counts()["Fetch"]
+			res, err := a.Lag(ctx, kafka.LagQuery{Groups: []string{"g0", "g1", "g2"}, TimeLag: true})
+			fetches += c.Counter.Counts()["Fetch"] - before
+			for _, g := range res.Groups {
+				if err == nil && len(g.RecordTime) != 100 {
+					err = fmt.Errorf("%s: time lag read for %d partitions", g.Group, len(g.RecordTime))
+				}
+			}
+			return err
+		})
+		b.ReportMetric(float64(fetches)/float64(b.N), "fetch/op")
+	})
 }
 
 // BenchmarkLagAllGroups: `lag describe --all-groups` with 10,000 partitions
