@@ -33,10 +33,10 @@ func TestRecordTimes(t *testing.T) {
 		AbortedTransactions: []*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 16}},
 		RecordsSet: []*sarama.Records{
 			{RecordBatch: batch(10, 5, t0.Add(10*time.Second))}, // 10..14 at 10..14 s
-			{RecordBatch: control},                               // 15: a commit marker
-			{RecordBatch: aborted},                               // 16, 17: aborted
-			{RecordBatch: batch(18, 2, t0.Add(18*time.Second))},  // 18, 19
-			{RecordBatch: partial},                               // 30..39, header only
+			{RecordBatch: control},                              // 15: a commit marker
+			{RecordBatch: aborted},                              // 16, 17: aborted
+			{RecordBatch: batch(18, 2, t0.Add(18*time.Second))}, // 18, 19
+			{RecordBatch: partial},                              // 30..39, header only
 		},
 	}
 	for _, tc := range []struct {
