@@ -32,6 +32,23 @@ func Settings(c *sandbox.Cluster) config.Settings {
 	return config.Settings{Brokers: c.Addrs, SecurityProtocol: config.Plaintext, Timeout: 15 * time.Second}
 }
 
+// SCRAMCluster is a one-broker sandbox with SCRAM-SHA-512 and the
+// authorizer on, whose super user is "admin" with adminPassword; it returns
+// the cluster and admin's settings.
+func SCRAMCluster(t testing.TB, adminPassword string) (*sandbox.Cluster, config.Settings) {
+	t.Helper()
+	c := Cluster(t, sandbox.Options{Brokers: 1, SASL: "scram-sha-512", User: "admin", Password: adminPassword, ACLs: true})
+	return c, SCRAMSettings(c.Addrs, "admin", adminPassword)
+}
+
+// SCRAMSettings are SASL_PLAINTEXT SCRAM-SHA-512 settings for user.
+func SCRAMSettings(addrs []string, user, pass string) config.Settings {
+	return config.Settings{
+		Brokers: addrs, SecurityProtocol: config.SASLPlaintext, Timeout: 15 * time.Second,
+		SASL: config.SASL{Mechanism: config.MechSHA512, Username: user, Password: pass},
+	}
+}
+
 // Admin connects the admin layer to c.
 func Admin(t testing.TB, s config.Settings) *kafka.Admin {
 	t.Helper()

@@ -11,6 +11,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/acl"
 	"github.com/kctl-dev/kctl/pkg/acl/acltest"
 	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
 const alice, bob = "User:alice", "User:bob"
@@ -264,7 +265,7 @@ func TestNotAuthorized(t *testing.T) {
 	t.Parallel()
 	s := startSecure(t)
 	mustRun(t, s.admin, 0, "pw-of-carol", "user", "upsert", "carol", "--mechanism", "SCRAM-SHA-512", "--password-stdin")
-	carol := scramSettings(s.c.Addrs, "carol", "pw-of-carol")
+	carol := testkit.SCRAMSettings(s.c.Addrs, "carol", "pw-of-carol")
 	r := run(t, carol, "", "acl", "list")
 	if r.code != 1 || !strings.Contains(r.stderr, "not authorized to describe ACLs: User:carol needs Describe on the cluster (or to be a super user)") {
 		t.Errorf("list: %+v", r)

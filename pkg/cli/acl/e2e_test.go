@@ -13,6 +13,7 @@ import (
 
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
+	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
 // countHandler counts records and stops the session once it has want.
@@ -39,7 +40,7 @@ func (h *countHandler) ConsumeClaim(_ sarama.ConsumerGroupSession, claim sarama.
 // ended the session, if it did not read them all.
 func consumeAsAlice(t *testing.T, addrs []string, want int64) (int64, error) {
 	t.Helper()
-	s := scramSettings(addrs, "alice", alicePassword)
+	s := testkit.SCRAMSettings(addrs, "alice", alicePassword)
 	s.Timeout = 5 * time.Second
 	conf, err := kafka.SaramaConfig(s, kafka.Options{ClientID: "alice-consumer"})
 	if err != nil {

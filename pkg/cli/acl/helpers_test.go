@@ -1,12 +1,8 @@
 package acl_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,12 +11,9 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/kctl-dev/kctl/pkg/acl"
-	"github.com/kctl-dev/kctl/pkg/cli"
-	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/config"
-	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
-	"github.com/kctl-dev/kctl/pkg/output"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
@@ -39,15 +32,8 @@ type secure struct {
 
 func startSecure(t *testing.T) *secure {
 	t.Helper()
-	c := testkit.Cluster(t, sandbox.Options{Brokers: 1, SASL: "scram-sha-512", User: "admin", Password: adminPassword, ACLs: true})
-	return &secure{c: c, admin: scramSettings(c.Addrs, "admin", adminPassword)}
-}
-
-func scramSettings(addrs []string, user, pass string) config.Settings {
-	return config.Settings{
-		Brokers: addrs, SecurityProtocol: config.SASLPlaintext, Timeout: 15 * time.Second,
-		SASL: config.SASL{Mechanism: config.MechSHA512, Username: user, Password: pass},
-	}
+	c, admin := testkit.SCRAMCluster(t, adminPassword)
+	return &secure{c: c, admin: admin}
 }
 
 type result struct {
@@ -55,27 +41,11 @@ type result struct {
 	code           int
 }
 
-// run runs `kctl args...` in-process with fixed settings, as cli.Run does
-// (same root, same exit-code mapping, same "Error:" line), so tests can run
-// in parallel (clitest.Run sets an environment variable).
+// run is clitest.RunSettings with this package's result.
 func run(t testing.TB, s config.Settings, stdin string, args ...string) result {
 	t.Helper()
-	var out, errOut syncBuffer
-	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
-	f.SetSettings(s)
-	root := cli.NewRootCmd(f)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(context.Background())
-	code := cli.ExitCode(cmd, err)
-	var ee *errs.ExitError
-	if err != nil && !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
-		fmt.Fprintf(&errOut, "Error: %s\n", err)
-	}
-	// Close before reading: closing detaches the -v trace (sarama's global
-	// logger) from errOut, so no background sarama goroutine can still be
-	// writing to the buffers while they are read.
-	f.Close()
-	return result{out.String(), errOut.String(), code}
+	r := clitest.RunSettings(t, s, stdin, args...)
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 // mustRun runs and fails the test unless the exit code is want.
@@ -145,25 +115,4 @@ func dump(acls []acl.ACL) string {
 		b.WriteString("  " + a.String() + "\n")
 	}
 	return b.String()
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers: with -v,
-// sarama's global logger writes the trace from background goroutines (of
-// this command, and of commands that parallel tests run at the same time)
-// next to the command's own writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

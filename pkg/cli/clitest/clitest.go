@@ -5,6 +5,8 @@ package clitest
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/kctl-dev/kctl/pkg/cli"
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/output"
 )
 
@@ -39,6 +44,30 @@ func RunContext(ctx context.Context, t testing.TB, stdin string, args ...string)
 	}
 	var out, errOut syncBuffer
 	code := cli.Run(ctx, &output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, args)
+	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
+}
+
+// RunSettings runs `kctl args...` with fixed connection settings (no flags,
+// environment or config file resolve them) as cli.Run does: same root, same
+// exit-code mapping, same "Error:" line. For tests whose commands connect
+// with credentials of their own; parallel-safe.
+func RunSettings(t testing.TB, s config.Settings, stdin string, args ...string) Result {
+	t.Helper()
+	var out, errOut syncBuffer
+	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
+	f.SetSettings(s)
+	root := cli.NewRootCmd(f)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(context.Background())
+	code := cli.ExitCode(cmd, err)
+	var ee *errs.ExitError
+	if err != nil && !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
+		fmt.Fprintf(&errOut, "Error: %s\n", err)
+	}
+	// Close before reading: closing detaches the -v trace (sarama's global
+	// logger) from errOut, so no background sarama goroutine can still be
+	// writing to the buffers while they are read.
+	f.Close()
 	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
 
@@ -83,8 +112,10 @@ func isKeyValue(s string) bool {
 	return ok && k != "" && !strings.ContainsAny(k, `/\`)
 }
 
-// syncBuffer is a bytes.Buffer safe for the writes of background goroutines
-// (the -v trace) next to the command's own.
+// syncBuffer is a bytes.Buffer safe for concurrent writers: with -v,
+// sarama's global logger writes the trace from background goroutines (of
+// this command, and of commands that parallel tests run at the same time)
+// next to the command's own writes.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
 // TestUserBrokerStopsAnswering: a broker that never answers the SCRAM
@@ -14,7 +16,7 @@ import (
 // and the broker, and never printing the password.
 func TestUserBrokerStopsAnswering(t *testing.T) {
 	t.Parallel()
-	c, admin := startSecure(t)
+	c, admin := testkit.SCRAMCluster(t, adminPassword)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) }) // before the cluster closes
 	for _, key := range []kmsg.Key{kmsg.DescribeUserSCRAMCredentials, kmsg.AlterUserSCRAMCredentials} {

@@ -1,26 +1,18 @@
 package user_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/kctl-dev/kctl/pkg/cli"
-	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/config"
-	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
-	"github.com/kctl-dev/kctl/pkg/output"
-	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
@@ -31,39 +23,11 @@ type result struct {
 	code           int
 }
 
-// run runs `kctl args...` in-process with fixed settings and the real
-// exit-code mapping (parallel-safe, unlike clitest.Run).
+// run is clitest.RunSettings with this package's result.
 func run(t *testing.T, s config.Settings, stdin string, args ...string) result {
 	t.Helper()
-	var out, errOut syncBuffer
-	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
-	f.SetSettings(s)
-	root := cli.NewRootCmd(f)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(context.Background())
-	code := cli.ExitCode(cmd, err)
-	var ee *errs.ExitError
-	if err != nil && !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
-		fmt.Fprintf(&errOut, "Error: %s\n", err)
-	}
-	// Close before reading: closing detaches the -v trace (sarama's global
-	// logger) from errOut, so no background sarama goroutine can still be
-	// writing to the buffers while they are read.
-	f.Close()
-	return result{out.String(), errOut.String(), code}
-}
-
-func scramSettings(addrs []string, user, pass string) config.Settings {
-	return config.Settings{
-		Brokers: addrs, SecurityProtocol: config.SASLPlaintext, Timeout: 15 * time.Second,
-		SASL: config.SASL{Mechanism: config.MechSHA512, Username: user, Password: pass},
-	}
-}
-
-func startSecure(t *testing.T) (*sandbox.Cluster, config.Settings) {
-	t.Helper()
-	c := testkit.Cluster(t, sandbox.Options{Brokers: 1, SASL: "scram-sha-512", User: "admin", Password: adminPassword, ACLs: true})
-	return c, scramSettings(c.Addrs, "admin", adminPassword)
+	r := clitest.RunSettings(t, s, stdin, args...)
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 func users(t *testing.T, s config.Settings) []kafka.SCRAMCredential {
@@ -83,7 +47,7 @@ func users(t *testing.T, s config.Settings) []kafka.SCRAMCredential {
 // No password ever appears in any output, even with -v.
 func TestUserLifecycle(t *testing.T) {
 	t.Parallel()
-	c, admin := startSecure(t)
+	c, admin := testkit.SCRAMCluster(t, adminPassword)
 	dir := t.TempDir()
 	const bobPW, carolPW, carolPW2 = "bob-pw-not-in-output", "carol-pw-not-in-output", "carol-new-pw-not-in-output"
 	pwFile := filepath.Join(dir, "bob.pw")
@@ -130,14 +94,14 @@ carol  SCRAM-SHA-512  4096
 
 	// The credential works: carol logs in (a second mechanism credential
 	// for the same user is independent).
-	if r := run(t, scramSettings(c.Addrs, "carol", carolPW), "", "cluster", "describe"); r.code != 0 {
+	if r := run(t, testkit.SCRAMSettings(c.Addrs, "carol", carolPW), "", "cluster", "describe"); r.code != 0 {
 		t.Fatalf("carol cannot log in: %+v", r)
 	}
 	check(0, carolPW2, "user", "upsert", "carol", "--mechanism", "SCRAM-SHA-512", "--password-stdin")
-	if r := run(t, scramSettings(c.Addrs, "carol", carolPW), "", "cluster", "describe"); r.code != 1 || !strings.Contains(r.stderr, "authentication failed for user carol") {
+	if r := run(t, testkit.SCRAMSettings(c.Addrs, "carol", carolPW), "", "cluster", "describe"); r.code != 1 || !strings.Contains(r.stderr, "authentication failed for user carol") {
 		t.Errorf("the old password still works: %+v", r)
 	}
-	if r := run(t, scramSettings(c.Addrs, "carol", carolPW2), "", "cluster", "describe"); r.code != 0 {
+	if r := run(t, testkit.SCRAMSettings(c.Addrs, "carol", carolPW2), "", "cluster", "describe"); r.code != 0 {
 		t.Errorf("the new password does not work: %+v", r)
 	}
 
@@ -145,7 +109,7 @@ carol  SCRAM-SHA-512  4096
 	if r.stdout != "Deleted the SCRAM-SHA-512 credential of user carol.\n" {
 		t.Errorf("stdout %q", r.stdout)
 	}
-	if r := run(t, scramSettings(c.Addrs, "carol", carolPW2), "", "cluster", "describe"); r.code != 1 {
+	if r := run(t, testkit.SCRAMSettings(c.Addrs, "carol", carolPW2), "", "cluster", "describe"); r.code != 1 {
 		t.Errorf("a deleted user still logs in: %+v", r)
 	}
 	r = check(1, "", "user", "delete", "carol", "--mechanism", "SCRAM-SHA-512")
@@ -169,7 +133,7 @@ carol  SCRAM-SHA-512  4096
 // TestUserBadInput: clear errors, exit 2, and no credential changed.
 func TestUserBadInput(t *testing.T) {
 	t.Parallel()
-	_, admin := startSecure(t)
+	_, admin := testkit.SCRAMCluster(t, adminPassword)
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
@@ -215,11 +179,11 @@ func TestUserBadInput(t *testing.T) {
 // needs, exit 1.
 func TestUserNotAuthorized(t *testing.T) {
 	t.Parallel()
-	c, admin := startSecure(t)
+	c, admin := testkit.SCRAMCluster(t, adminPassword)
 	if r := run(t, admin, "pw-of-erin", "user", "upsert", "erin", "--mechanism", "SCRAM-SHA-512", "--password-stdin"); r.code != 0 {
 		t.Fatal(r)
 	}
-	erin := scramSettings(c.Addrs, "erin", "pw-of-erin")
+	erin := testkit.SCRAMSettings(c.Addrs, "erin", "pw-of-erin")
 	r := run(t, erin, "", "user", "list")
 	if r.code != 1 || !strings.Contains(r.stderr, "not authorized to describe SCRAM credentials: User:erin needs Describe on the cluster (or to be a super user)") {
 		t.Errorf("list: %+v", r)
@@ -255,25 +219,4 @@ func TestUserUnreachable(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, r.code, r.stdout, r.stderr)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers: with -v,
-// sarama's global logger writes the trace from background goroutines (of
-// this command, and of commands that parallel tests run at the same time)
-// next to the command's own writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
