@@ -27,6 +27,7 @@ import (
 
 	"github.com/kctl-dev/kctl/pkg/config"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
+	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
 var binDir string
@@ -66,8 +67,8 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(tlsC.Close) // the scripts run in parallel after this function returns
-	closed := closedAddr(t)
-	silent := silentListener(t)
+	closed := testkit.ClosedAddr(t)
+	silent := testkit.SilentListener(t)
 
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
@@ -154,41 +155,4 @@ func cmdWaitContext(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	ts.Fatalf("no context %q within 60s", args[0])
-}
-
-func closedAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-func silentListener(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
 }

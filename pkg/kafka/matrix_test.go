@@ -373,27 +373,16 @@ func hangDetector(t *testing.T, start time.Time, timeout time.Duration) {
 	}
 }
 
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestConnUnreachable(t *testing.T) {
 	t.Parallel()
-	addr := closedPort(t)
+	addr := testkit.ClosedAddr(t)
 	start := time.Now()
 	r := clitest.Run(t, "", "--timeout", "2s", "-b", addr, "cluster", "describe")
 	hangDetector(t, start, 2*time.Second)
 	wantFailed(t, r, "Error: broker "+addr+": connection refused (nothing listens on that port: is the broker up and the port right?)\n")
 
 	t.Run("two brokers", func(t *testing.T) {
-		other := closedPort(t)
+		other := testkit.ClosedAddr(t)
 		r := clitest.Run(t, "", "--timeout", "2s", "-b", addr+","+other, "broker", "list")
 		wantFailed(t, r, "Error: no bootstrap broker answered: broker "+addr+": connection refused (nothing listens on that port: is the broker up and the port right?); broker "+other+": connection refused (nothing listens on that port: is the broker up and the port right?)\n")
 	})
@@ -410,38 +399,9 @@ func TestConnUnreachable(t *testing.T) {
 	})
 }
 
-// silentListener accepts connections and never answers.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var conns []net.Conn
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c) // held open, never read
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
 func TestConnNoAnswer(t *testing.T) {
 	t.Parallel()
-	addr := silentListener(t)
+	addr := testkit.SilentListener(t)
 	for _, cmd := range [][]string{{"cluster", "describe"}, {"broker", "list"}, {"version"}} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			t.Parallel()

@@ -5,6 +5,7 @@ package testkit
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,50 @@ func SCRAMSettings(addrs []string, user, pass string) config.Settings {
 		Brokers: addrs, SecurityProtocol: config.SASLPlaintext, Timeout: 15 * time.Second,
 		SASL: config.SASL{Mechanism: config.MechSHA512, Username: user, Password: pass},
 	}
+}
+
+// ClosedAddr is a 127.0.0.1 address nothing listens on (a port just
+// released): a broker that is down, refusing at once.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// SilentListener is a 127.0.0.1 address that accepts connections and never
+// answers: a broker that hangs. The listener and the connections it held
+// open are closed at cleanup.
+func SilentListener(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c) // held open, never read
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
 }
 
 // Admin connects the admin layer to c.

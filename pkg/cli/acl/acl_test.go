@@ -2,7 +2,6 @@ package acl_test
 
 import (
 	"encoding/json"
-	"net"
 	"reflect"
 	"strings"
 	"testing"
@@ -283,12 +282,7 @@ func TestNotAuthorized(t *testing.T) {
 // the broker.
 func TestUnreachable(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := testkit.ClosedAddr(t)
 	s := config.Settings{Brokers: []string{addr}, SecurityProtocol: config.Plaintext, Timeout: 3 * time.Second}
 	for _, args := range [][]string{
 		{"acl", "list"},

@@ -560,17 +560,6 @@ func TestConnectivitySASLMechanismNotEnabled(t *testing.T) {
 	expect(t, r, 0, "PASS")
 }
 
-func closedPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return port
-}
-
 // advertise makes every Metadata answer list the real broker 0 plus the
 // given extra brokers (id -> host:port), as a misconfigured
 // advertised.listeners would.
@@ -599,7 +588,7 @@ func advertise(t *testing.T, c *sandbox.Cluster, extra map[int32]string) {
 func TestConnectivityAdvertisedListenerUnreachable(t *testing.T) {
 	t.Parallel()
 	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
-	refused := fmt.Sprintf("127.0.0.1:%d", closedPort(t))
+	refused := testkit.ClosedAddr(t)
 	advertise(t, c, map[int32]string{1: "kafka-1.invalid:9092", 2: refused})
 	r := runJSON(t, "--brokers", c.Addrs[0], "--timeout", "5s", "check", "connectivity")
 	expect(t, r, 2, "FAIL")
@@ -628,7 +617,7 @@ func TestConnectivityAdvertisedListenerUnreachable(t *testing.T) {
 
 func TestConnectivityBootstrapUnreachable(t *testing.T) {
 	t.Parallel()
-	refused := fmt.Sprintf("127.0.0.1:%d", closedPort(t))
+	refused := testkit.ClosedAddr(t)
 	r := runJSON(t, "--brokers", "kafka.invalid:9092,"+refused, "--timeout", "2s", "check", "connectivity")
 	expect(t, r, 2, "FAIL")
 	expectSteps(t, r.View.Brokers[0], "dns=FAIL tcp=SKIP tls=SKIP api-versions=SKIP sasl=SKIP metadata=SKIP")
@@ -642,35 +631,6 @@ func TestConnectivityBootstrapUnreachable(t *testing.T) {
 	}
 }
 
-// blackHole accepts connections and never answers.
-func blackHole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
 // A listener that accepts and never answers fails the step it stalls, by
 // its deadline (--timeout), and the check exits 2. The proof is the
 // classification (only the step's deadline produces "within 1s") and a
@@ -678,7 +638,7 @@ func blackHole(t *testing.T) string {
 // No upper wall-time bound: the machine's load decides those.
 func TestConnectivitySilentListener(t *testing.T) {
 	t.Parallel()
-	addr := blackHole(t)
+	addr := testkit.SilentListener(t)
 	r := runJSON(t, "--brokers", addr, "--timeout", "1s", "check", "connectivity")
 	expect(t, r, 2, "FAIL")
 	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=SKIP api-versions=FAIL sasl=SKIP metadata=SKIP")

@@ -370,33 +370,19 @@ func TestHangingBroker(t *testing.T) {
 // within --timeout, with a report in the requested format.
 func TestSilentBootstrap(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c) // hold it open, never answer
-		}
-	}()
-	r := run(t, "--brokers", ln.Addr().String(), "--timeout", "2s", "health", "--format", "nagios")
+	addr := testkit.SilentListener(t)
+	r := run(t, "--brokers", addr, "--timeout", "2s", "health", "--format", "nagios")
 	if r.Elapsed > 2500*time.Millisecond {
 		t.Errorf("took %v with --timeout 2s", r.Elapsed)
 	}
 	if r.Code != 3 || !strings.HasPrefix(r.Stdout, "KAFKA UNKNOWN - cluster unreachable: ") || strings.Count(r.Stdout, "\n") != 1 {
 		t.Errorf("exit %d %q", r.Code, r.Stdout)
 	}
-	if !strings.Contains(r.Stderr, "Error: ") || !strings.Contains(r.Stderr, ln.Addr().String()) {
+	if !strings.Contains(r.Stderr, "Error: ") || !strings.Contains(r.Stderr, addr) {
 		t.Errorf("stderr should name the broker: %q", r.Stderr)
 	}
 
-	r = run(t, "--brokers", ln.Addr().String(), "--timeout", "1s", "health", "--format", "prometheus")
+	r = run(t, "--brokers", addr, "--timeout", "1s", "health", "--format", "prometheus")
 	p := promSamples(t, r.Stdout)
 	if r.Code != 3 || p["kctl_health_status{check=brokers}"] != 3 || len(p) != 7 {
 		t.Errorf("exit %d %v", r.Code, p)

@@ -2,7 +2,6 @@ package user_test
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -197,12 +196,7 @@ func TestUserNotAuthorized(t *testing.T) {
 // TestUserUnreachable: a closed port fails within the timeout, exit 1.
 func TestUserUnreachable(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := testkit.ClosedAddr(t)
 	s := config.Settings{Brokers: []string{addr}, SecurityProtocol: config.Plaintext, Timeout: 3 * time.Second}
 	for _, tc := range []struct {
 		stdin string
