@@ -48,9 +48,9 @@ type MemberView struct {
 }
 
 // Table columns: the group's state (as kafka-consumer-groups.sh --state
-// prints it, plus TYPE), then its members.
+// prints it, plus TYPE and PROTOCOL-TYPE), then its members.
 var (
-	StateHeaders  = []string{"GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "TYPE", "#MEMBERS"}
+	StateHeaders  = []string{"GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "TYPE", "PROTOCOL-TYPE", "#MEMBERS"}
 	MemberHeaders = []string{"GROUP", "MEMBER-ID", "GROUP-INSTANCE-ID", "CLIENT-ID", "HOST", "ASSIGNMENT"}
 )
 
@@ -129,7 +129,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			gv.Error = &e
 			problems = append(problems, "Error: "+e)
 		default:
-			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), dash(d.Protocol), d.State, dash(d.Type), strconv.Itoa(len(d.Members))})
+			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), dash(d.Protocol), d.State, dash(d.Type), dash(d.ProtocolType), strconv.Itoa(len(d.Members))})
 			if len(d.Members) == 0 {
 				problems = append(problems, fmt.Sprintf("Consumer group '%s' has no active members.", g))
 			}

@@ -148,6 +148,16 @@ func TestGroupListAndDescribe(t *testing.T) {
 		t.Errorf("--type consumer:\n%s", r.out)
 	}
 
+	r = run(t, s, "group", "describe", "active", "modern")
+	if h := strings.SplitN(r.out, "\n", 2)[0]; r.code != 0 || !strings.HasPrefix(h, "GROUP   COORDINATOR (ID)") || !strings.HasSuffix(h, "STATE   TYPE      PROTOCOL-TYPE  #MEMBERS") {
+		t.Errorf("describe header: exit %d\n%s", r.code, r.out)
+	}
+	eq := []string{"cooperative-sticky Stable classic consumer 1", "range Stable consumer consumer 1"}
+	for i, row := range table(strings.SplitN(r.out, "\n\n", 2)[0]) {
+		if got := strings.Join(row[3:], " "); i >= len(eq) || got != eq[i] {
+			t.Errorf("describe state row %d: %q", i, got)
+		}
+	}
 	r = run(t, s, "group", "describe", "modern", "active", "-o", "json")
 	var v struct {
 		Groups []struct {
@@ -175,7 +185,7 @@ func TestGroupListAndDescribe(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.err, "Consumer group 'idle' has no active members.") || !strings.Contains(r.err, "Error: Consumer group 'nope' does not exist.") {
 		t.Errorf("describe idle nope: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	if rows := table(r.out); len(rows) != 1 || rows[0][0] != "idle" || rows[0][4] != "Empty" {
+	if rows := table(r.out); len(rows) != 1 || strings.Join(rows[0][3:], " ") != "- Empty classic - 0" {
 		t.Errorf("state table:\n%s", r.out)
 	}
 	// The lag of a KIP-848 group shows its member.

@@ -2,6 +2,7 @@ package lag
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -299,6 +300,12 @@ func SummaryRows(gs []lag.Group, timeLag bool, progress map[string]lag.Progress)
 	}
 	var rows [][]string
 	for _, g := range gs {
+		// Kafka prints nothing but the error for a group that does not
+		// exist (JSON still lists it, with its error).
+		var nf *lag.NotFoundError
+		if errors.As(g.Err, &nf) {
+			continue
+		}
 		state := g.State
 		if g.Err != nil && state == "" {
 			state = "ERROR"

@@ -229,6 +229,13 @@ func TestDescribeCaughtUpAheadAndMissing(t *testing.T) {
 	if r.code != 1 || r.out != "" || r.err != "Error: Consumer group 'nope' does not exist.\n" {
 		t.Errorf("nope: exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
+	// --summary: no row for it either (a "Dead 0 0 0" row would read as a
+	// group without lag).
+	r = run(t, s, "lag", "describe", "--group", "nope", "--group", "caught", "--summary")
+	if r.code != 1 || r.err != "Consumer group 'caught' has no active members.\nError: Consumer group 'nope' does not exist.\n" {
+		t.Errorf("nope --summary: exit %d, err %q", r.code, r.err)
+	}
+	eq(t, "summary without nope", cols(table(r.out), 0, 1), []string{"caught Empty"})
 	r = run(t, s, "lag", "describe", "--group", "nope", "--group", "caught", "-o", "json")
 	var v struct {
 		Groups []struct {
