@@ -27,16 +27,7 @@ import (
 
 // TestMain isolates the kctl config once for every test, so clitest.Run
 // does not need t.Setenv and the tests can run in parallel.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "kctl-check-test")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("KCTL_CONFIG", filepath.Join(dir, "config.yaml"))
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 // result is one binary-level run with its JSON report parsed.
 type result struct {

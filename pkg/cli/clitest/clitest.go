@@ -71,6 +71,22 @@ func RunSettings(t testing.TB, s config.Settings, stdin string, args ...string) 
 	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
 
+// Main runs a package's tests with KCTL_CONFIG and XDG_STATE_HOME (the
+// undo files) in a temporary directory, removed afterwards: no test reads
+// or writes the user's files, and none needs t.Setenv (which forbids
+// t.Parallel). Call it from TestMain.
+func Main(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kctl-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("KCTL_CONFIG", filepath.Join(dir, "config.yaml"))
+	os.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 var configs sync.Map // testing.TB -> config path
 
 // ConfigPath is the config file Run uses for t when neither KCTL_CONFIG nor

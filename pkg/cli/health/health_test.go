@@ -19,6 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kctl-dev/kctl/pkg/cli"
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	healthcmd "github.com/kctl-dev/kctl/pkg/cli/health"
 	"github.com/kctl-dev/kctl/pkg/kafka/kafkatest"
@@ -27,18 +28,9 @@ import (
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
-// TestMain isolates the config file once, so the tests can run in parallel
-// (clitest.Run sets it per test with t.Setenv, which forbids t.Parallel).
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "kctl-health-test")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("KCTL_CONFIG", filepath.Join(dir, "config.yaml"))
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// TestMain isolates the config file once: run calls cli.Run directly,
+// which would otherwise read the user's config.
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 type result struct {
 	Stdout, Stderr string

@@ -33,19 +33,7 @@ import (
 // p0=3 only.
 var base = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-func TestMain(m *testing.M) {
-	// One isolated config for every test, so clitest need not Setenv and
-	// tests can run in parallel.
-	dir, err := os.MkdirTemp("", "kctl-offsets-test")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("KCTL_CONFIG", filepath.Join(dir, "config.yaml"))
-	os.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 func fixture(t testing.TB, opts sandbox.Options) *sandbox.Cluster {
 	t.Helper()
