@@ -87,6 +87,11 @@ func Run(parent context.Context, o *Options) error {
 		return err
 	}
 	v := View{Client: ClientView{Version: Version, GoVersion: runtime.Version(), Sarama: saramaVersion()}}
+	if !p.Structured() {
+		// First, so an unreachable cluster still shows which kctl this is
+		// (the usual first step of a bug report).
+		fmt.Fprintf(p.Out, "kctl %s (%s, sarama %s)\n", v.Client.Version, v.Client.GoVersion, v.Client.Sarama)
+	}
 	if !o.Client {
 		ctx, cancel, err := o.F.Context(parent)
 		if err != nil {
@@ -106,7 +111,6 @@ func Run(parent context.Context, o *Options) error {
 	if done, err := p.Data(v); done {
 		return err
 	}
-	fmt.Fprintf(p.Out, "kctl %s (%s, sarama %s)\n", v.Client.Version, v.Client.GoVersion, v.Client.Sarama)
 	if v.Broker == nil {
 		return nil
 	}

@@ -44,3 +44,19 @@ func TestVersionWithCluster(t *testing.T) {
 		t.Fatalf("stdout:\n%s", r.Stdout)
 	}
 }
+
+// TestVersionUnreachable: the client line is printed before the cluster is
+// asked, so a failed connection still says which kctl ran; exit 1.
+func TestVersionUnreachable(t *testing.T) {
+	t.Parallel()
+	r := clitest.Run(t, "", "-b", "127.0.0.1:1", "--timeout", "3s", "version")
+	if r.Code != 1 || r.Stdout != "kctl dev ("+runtime.Version()+", sarama "+sarama+")\n" ||
+		r.Stderr != "Error: broker 127.0.0.1:1: connection refused (nothing listens on that port: is the broker up and the port right?)\n" {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	// JSON stays one document: nothing on stdout when the cluster fails.
+	r = clitest.Run(t, "", "-b", "127.0.0.1:1", "--timeout", "3s", "version", "-o", "json")
+	if r.Code != 1 || r.Stdout != "" {
+		t.Fatalf("json: exit %d, stdout %q", r.Code, r.Stdout)
+	}
+}
