@@ -123,26 +123,14 @@ func TestCommitOffsetsPartitionErrors(t *testing.T) {
 	coords := map[string]kafka.Broker{"g": coordinatorOf(t, c, a, "g")}
 	// The broker answers partition 1 with an error and leaves partition 2
 	// out of the response altogether.
-	c.Kfake.ControlKey(int16(kmsg.OffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
-		req := kr.(*kmsg.OffsetCommitRequest)
-		resp := req.ResponseKind().(*kmsg.OffsetCommitResponse)
-		for _, rt := range req.Topics {
-			st := kmsg.NewOffsetCommitResponseTopic()
-			st.Topic = rt.Topic
-			for _, rp := range rt.Partitions {
-				if rp.Partition == 2 {
-					continue
-				}
-				sp := kmsg.NewOffsetCommitResponseTopicPartition()
-				sp.Partition = rp.Partition
-				if rp.Partition == 1 {
-					sp.ErrorCode = kerr.OffsetMetadataTooLarge.Code
-				}
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
+	c.FailOffsetCommit(func(_ string, p int32) (int16, bool) {
+		switch p {
+		case 1:
+			return kerr.OffsetMetadataTooLarge.Code, true
+		case 2:
+			return 0, false
 		}
-		return resp, nil, true
+		return 0, true
 	})
 	res := a.CommitOffsets(ctx, coords, map[string]map[kafka.TopicPartition]int64{
 		"g": {{Topic: "t", Partition: 0}: 1, {Topic: "t", Partition: 1}: 1, {Topic: "t", Partition: 2}: 1},
@@ -159,22 +147,7 @@ func TestCommitOffsetsPartitionErrors(t *testing.T) {
 
 	// NOT_COORDINATOR on every partition: a retry after a new
 	// FindCoordinator may heal it.
-	c.Kfake.ControlKey(int16(kmsg.OffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
-		req := kr.(*kmsg.OffsetCommitRequest)
-		resp := req.ResponseKind().(*kmsg.OffsetCommitResponse)
-		for _, rt := range req.Topics {
-			st := kmsg.NewOffsetCommitResponseTopic()
-			st.Topic = rt.Topic
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewOffsetCommitResponseTopicPartition()
-				sp.Partition = rp.Partition
-				sp.ErrorCode = kerr.NotCoordinator.Code
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
-	})
+	c.FailOffsetCommit(func(string, int32) (int16, bool) { return kerr.NotCoordinator.Code, true })
 	res = a.CommitOffsets(ctx, coords, map[string]map[kafka.TopicPartition]int64{"g": {{Topic: "t", Partition: 0}: 2}})["g"]
 	if !res.CoordinatorMoved() {
 		t.Fatalf("want CoordinatorMoved: %+v", res)

@@ -665,22 +665,7 @@ func TestResetCommitErrorReported(t *testing.T) {
 	c := fixture(t, sandbox.Options{Brokers: 1})
 	// The coordinator answers orders[1] with an error code, committing
 	// nothing (kfake's ControlKey on OffsetCommit, key 8).
-	c.Kfake.ControlKey(int16(kmsg.OffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
-		req := kr.(*kmsg.OffsetCommitRequest)
-		resp := req.ResponseKind().(*kmsg.OffsetCommitResponse)
-		for _, rt := range req.Topics {
-			st := kmsg.NewOffsetCommitResponseTopic()
-			st.Topic = rt.Topic
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewOffsetCommitResponseTopicPartition()
-				sp.Partition = rp.Partition
-				sp.ErrorCode = kerr.UnknownTopicOrPartition.Code
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
-	})
+	c.FailOffsetCommit(func(string, int32) (int16, bool) { return kerr.UnknownTopicOrPartition.Code, true })
 	r := run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders:1", "--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"), "-o", "json")
 	if r.Code != 1 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
@@ -784,22 +769,7 @@ func TestResetAllGroups(t *testing.T) {
 func TestResetCommitRetriedAfterCoordinatorMoved(t *testing.T) {
 	t.Parallel()
 	c := fixture(t, sandbox.Options{Brokers: 1, Count: true})
-	c.Kfake.ControlKey(int16(kmsg.OffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
-		req := kr.(*kmsg.OffsetCommitRequest)
-		resp := req.ResponseKind().(*kmsg.OffsetCommitResponse)
-		for _, rt := range req.Topics {
-			st := kmsg.NewOffsetCommitResponseTopic()
-			st.Topic = rt.Topic
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewOffsetCommitResponseTopicPartition()
-				sp.Partition = rp.Partition
-				sp.ErrorCode = kerr.NotCoordinator.Code
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true // once: the retry reaches the cluster
-	})
+	c.FailOffsetCommit(func(string, int32) (int16, bool) { return kerr.NotCoordinator.Code, true }) // once: the retry reaches the cluster
 	c.Counter.Reset()
 	r := run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders", "--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"))
 	if r.Code != 0 || !strings.Contains(r.Stderr, `Group "g1": applied 3 partitions, verified.`) {
