@@ -2,9 +2,6 @@ package kafka_test
 
 import (
 	"context"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,33 +66,6 @@ func TestCheckConnectivityRequestPlan(t *testing.T) {
 	}
 }
 
-// heapPeak samples the heap while fn runs.
-func heapPeak(fn func()) uint64 {
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	wg.Wait()
-	return peak.Load()
-}
-
 func benchmarkCheck(b *testing.B, brokers int, latency time.Duration) {
 	c := testkit.Cluster(b, sandbox.Options{Brokers: brokers, Count: true})
 	c.Counter.SetLatency(latency)
@@ -107,7 +77,7 @@ func benchmarkCheck(b *testing.B, brokers int, latency time.Duration) {
 	for i := 0; i < b.N; i++ {
 		c.Counter.Reset()
 		conns0 := c.Counter.Connections()
-		p := heapPeak(func() {
+		p := testkit.HeapPeak(func() {
 			r, err := kafka.CheckConnectivity(context.Background(), s, kafka.CheckOptions{})
 			if err != nil || r.Status() != doctor.Pass {
 				b.Fatalf("%v %s", err, r.Verdict())

@@ -2,10 +2,7 @@ package health_test
 
 import (
 	"context"
-	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,25 +41,7 @@ func BenchmarkHealth(b *testing.B) {
 	}
 	c.Counter.SetLatency(5 * time.Millisecond)
 
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-		}
-	}()
+	heap := testkit.StartHeapSampler()
 	requests, trips := 0, 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -75,9 +54,8 @@ func BenchmarkHealth(b *testing.B) {
 		trips += c.Counter.RoundTrips()
 	}
 	b.StopTimer()
-	close(stop)
-	wg.Wait()
+	peak := heap.Stop()
 	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 	b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
-	b.ReportMetric(float64(peak.Load())/(1<<20), "MB-heap-peak")
+	b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
 }

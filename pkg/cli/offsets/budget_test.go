@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/kctl-dev/kctl/pkg/kafka/kafkatest"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
+	"github.com/kctl-dev/kctl/pkg/testkit"
 )
 
 // leaders counts the distinct leaders of the fixture's partitions.
@@ -171,22 +170,7 @@ func BenchmarkResetPlan(b *testing.B) {
 				args = append(args, "--execute")
 			}
 			c.Counter.SetLatency(5 * time.Millisecond)
-			var peak atomic.Uint64
-			stop := make(chan struct{})
-			go func() {
-				var ms runtime.MemStats
-				for {
-					select {
-					case <-stop:
-						return
-					case <-time.After(2 * time.Millisecond):
-						runtime.ReadMemStats(&ms)
-						if ms.HeapAlloc > peak.Load() {
-							peak.Store(ms.HeapAlloc)
-						}
-					}
-				}
-			}()
+			heap := testkit.StartHeapSampler()
 			reqs, rts := 0, 0
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -203,10 +187,10 @@ func BenchmarkResetPlan(b *testing.B) {
 				rts += c.Counter.RoundTrips()
 			}
 			b.StopTimer()
-			close(stop)
+			peak := heap.Stop()
 			b.ReportMetric(float64(reqs)/float64(b.N), "requests/op")
 			b.ReportMetric(float64(rts)/float64(b.N), "roundtrips/op")
-			b.ReportMetric(float64(peak.Load())/(1<<20), "MB-heap-peak")
+			b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
 		})
 	}
 }
