@@ -193,6 +193,18 @@ func TestGroupListAndDescribe(t *testing.T) {
 	if rows := table(r.out); r.code != 0 || len(rows) != 4 || rows[0][8] != "modern-client" || rows[0][3] != "-" {
 		t.Errorf("lag of modern: exit %d\n%s%s", r.code, r.out, r.err)
 	}
+	// --all-groups knows it from ListGroups (type consumer) and asks
+	// ConsumerGroupDescribe directly.
+	r = run(t, s, "lag", "describe", "--all-groups")
+	var modern []string
+	for _, row := range table(r.out) {
+		if row[0] == "modern" {
+			modern = append(modern, strings.Join(append(row[1:3], row[8]), " "))
+		}
+	}
+	if r.code != 0 || strings.Join(modern, ",") != "t 0 modern-client,t 1 modern-client,t 2 modern-client,t 3 modern-client" {
+		t.Errorf("lag --all-groups, modern: exit %d %v\n%s%s", r.code, modern, r.out, r.err)
+	}
 }
 
 func TestGroupDelete(t *testing.T) {

@@ -612,3 +612,49 @@ func TestDescribeSaramaMembers(t *testing.T) {
 	r = run(t, s, "lag", "describe", "--group", "apps", "--summary")
 	eq(t, "summary", table(r.out)[0], []string{"apps", "Stable", "2", "2", "5", "6", "3"})
 }
+
+// Apache Kafka answers OffsetFetch for a group it does not know with no
+// error and no offsets (kfake: GROUP_ID_NOT_FOUND), and DescribeGroups v5
+// with state Dead and no members. kafka-consumer-groups.sh then says the
+// group does not exist; so does kctl, exit 1, whichever way it is told.
+func TestDescribeUnknownGroupAsKafkaAnswers(t *testing.T) {
+	t.Parallel()
+	c, s := cluster(t, sandbox.Options{Brokers: 3})
+	commit(t, c, "real", "t", map[int32]int64{0: 4})
+	// The unknown group's OffsetFetch goes alone to its coordinator.
+	nope := "nope"
+	for i := 0; c.Kfake.CoordinatorFor(nope) == c.Kfake.CoordinatorFor("real"); i++ {
+		nope = fmt.Sprintf("nope%d", i)
+	}
+	answered := make(chan struct{}, 16)
+	c.Kfake.ControlKey(int16(kmsg.OffsetFetch), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		req := kr.(*kmsg.OffsetFetchRequest)
+		if len(req.Groups) != 1 || req.Groups[0].Group != nope {
+			return nil, nil, false
+		}
+		resp := req.ResponseKind().(*kmsg.OffsetFetchResponse)
+		resp.Version = req.Version
+		g := kmsg.NewOffsetFetchResponseGroup()
+		g.Group = nope
+		resp.Groups = append(resp.Groups, g)
+		answered <- struct{}{}
+		return resp, nil, true
+	})
+	r := run(t, s, "lag", "describe", "--group", nope, "--group", "real")
+	if len(answered) == 0 {
+		t.Fatal("the Kafka-style OffsetFetch answer was not used")
+	}
+	if r.code != 1 || r.err != "Consumer group 'real' has no active members.\nError: Consumer group '"+nope+"' does not exist.\n" {
+		t.Errorf("exit %d, stderr %q", r.code, r.err)
+	}
+	eq(t, "rows", cols(table(r.out), 0, 1, 2, 3, 4, 5), []string{"real t 0 4 10 6"})
+	r = run(t, s, "lag", "describe", "--group", nope, "-o", "json")
+	if r.code != 1 || !strings.Contains(r.out, `"error": "Consumer group '`+nope+`' does not exist."`) || !strings.Contains(r.out, `"state": "Dead"`) {
+		t.Errorf("json: exit %d\n%s", r.code, r.out)
+	}
+	r = run(t, s, "group", "describe", nope)
+	if r.code != 1 || r.err != "Error: Consumer group '"+nope+"' does not exist.\n" {
+		t.Errorf("group describe: exit %d, stderr %q", r.code, r.err)
+	}
+}
