@@ -310,8 +310,12 @@ func SummaryRows(gs []lag.Group, timeLag bool, progress map[string]lag.Progress)
 		if g.Err != nil && state == "" {
 			state = "ERROR"
 		}
-		row := []string{g.Group, dash(state), strconv.Itoa(g.Members), strconv.Itoa(g.Topics), strconv.Itoa(g.Partitions),
-			strconv.FormatInt(g.TotalLag, 10), strconv.FormatInt(g.MaxLag, 10)}
+		total, maxLag := strconv.FormatInt(g.TotalLag, 10), strconv.FormatInt(g.MaxLag, 10)
+		if g.Err != nil && len(g.Rows) == 0 {
+			// Nothing could be read: not "no lag".
+			total, maxLag = "-", "-"
+		}
+		row := []string{g.Group, dash(state), strconv.Itoa(g.Members), strconv.Itoa(g.Topics), strconv.Itoa(g.Partitions), total, maxLag}
 		if timeLag {
 			row = append(row, durDash(g.MaxTimeLag))
 		}

@@ -330,6 +330,16 @@ func TestDescribeCoordinatorMoved(t *testing.T) {
 		t.Errorf("requests = %v (coordinators %d)", counts, len(coords))
 	}
 
+	// NOT_COORDINATOR that does not heal: g1 alone fails, after one
+	// lookup and one retry; the other groups are shown; exit 1.
+	stuck := c.Kfake.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetFetch}, Group: "g1", Err: kerr.NotCoordinator, Count: -1})
+	r = run(t, s, "lag", "describe", "--all-groups", "--summary")
+	eq(t, "g1 failing", cols(table(r.out), 0, 5, 6), []string{"g0 10 10", "g1 - -", "g2 8 8", "g3 7 7", "g4 6 6", "g5 5 5"})
+	if r.code != 1 || !strings.Contains(r.err, `Error: fetch offsets of group "g1": the coordinator moved twice (`) || strings.Count(r.err, "Error:") != 1 {
+		t.Errorf("persistent NOT_COORDINATOR: exit %d, stderr %q", r.code, r.err)
+	}
+	stuck.Remove()
+
 	// The coordinators really move while the command runs: every group
 	// still comes out right.
 	c.Kfake.ControlKey(int16(kmsg.OffsetFetch), func(kmsg.Request) (kmsg.Response, error, bool) {
