@@ -241,6 +241,28 @@ func BenchmarkLagAllGroups(b *testing.B) {
 		})
 		b.ReportMetric(float64(1+5*3), "budget-requests")
 	})
+	// Every group lags on 20 partitions (10,000 partitions, some committed
+	// by several groups): one Fetch per leader.
+	b.Run("plan=batched,time-lag", func(b *testing.B) {
+		var fetches int
+		measure(b, c, true, func(a *kafka.Admin) error {
+			before := c.Counter.Counts()["Fetch"]
+			res, err := a.Lag(ctx, kafka.LagQuery{AllGroups: true, TimeLag: true})
+			fetches += c.Counter.Counts()["Fetch"] - before
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, g := range res.Groups {
+				n += len(g.RecordTime)
+			}
+			if n != groups*20 {
+				return fmt.Errorf("time lag read for %d partitions, want %d", n, groups*20)
+			}
+			return nil
+		})
+		b.ReportMetric(float64(fetches)/float64(b.N), "fetch/op")
+	})
 	b.Run("plan=per-group", func(b *testing.B) {
 		measure(b, c, false, func(*kafka.Admin) error {
 			n, total, err := perGroupLag(c)
