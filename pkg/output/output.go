@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -66,11 +67,19 @@ type Printer struct {
 	// TTY draws box tables; off (piped output) prints plain aligned columns
 	// so awk, cut and grep work.
 	TTY bool
+	// Width is the terminal's column count (0: unknown). A box table wider
+	// than the terminal would wrap into an unreadable grid, so it is
+	// printed plain instead.
+	Width int
 }
 
 // NewPrinter builds a printer for out.
 func NewPrinter(out io.Writer, f Format, noHeaders bool) *Printer {
-	return &Printer{Out: out, Format: f, NoHeaders: noHeaders, TTY: IsTerminal(out)}
+	p := &Printer{Out: out, Format: f, NoHeaders: noHeaders, TTY: IsTerminal(out)}
+	if p.TTY {
+		p.Width = terminalWidth(out)
+	}
+	return p
 }
 
 // Structured reports whether the printer writes JSON or YAML.
@@ -127,13 +136,40 @@ func (p *Printer) Print(v any, headers []string, rows [][]string) error {
 // Table writes a table. Headers are printed as given (Kafka style:
 // upper case, hyphenated).
 func (p *Printer) Table(headers []string, rows [][]string) error {
-	if !p.TTY {
+	if !p.TTY || (p.Width > 0 && boxWidth(headers, rows, p.NoHeaders) > p.Width) {
 		return plainTable(p.Out, headers, rows, p.NoHeaders)
 	}
 	if ok, err := alignedTable(p.Out, headers, rows, p.NoHeaders, true); ok {
 		return err
 	}
 	return p.boxTable(headers, rows)
+}
+
+// boxWidth is the width of the box table's widest line: per column "│ "
+// + the widest cell (of any of its lines) + " ", then the closing "│".
+func boxWidth(headers []string, rows [][]string, noHeaders bool) int {
+	var width []int
+	measure := func(r []string) {
+		for i, c := range r {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			for _, l := range strings.Split(c, "\n") {
+				width[i] = max(width[i], runewidth.StringWidth(l))
+			}
+		}
+	}
+	if !noHeaders {
+		measure(headers)
+	}
+	for _, r := range rows {
+		measure(r)
+	}
+	total := 1
+	for _, w := range width {
+		total += w + 3
+	}
+	return total
 }
 
 func (p *Printer) boxTable(headers []string, rows [][]string) error {

@@ -99,6 +99,31 @@ func TestBoxTableOnATerminal(t *testing.T) {
 	}
 }
 
+// A box table wider than the terminal would wrap into a broken grid: it is
+// printed plain instead; one that fits keeps its box.
+func TestBoxTableWiderThanTheTerminal(t *testing.T) {
+	h := []string{"GROUP", "COORDINATOR"}
+	rows := [][]string{{"billing", "127.0.0.1:19094 (2)"}}
+	// "│ billing │ 127.0.0.1:19094 (2) │" is 33 columns wide.
+	for _, tc := range []struct {
+		width int
+		box   bool
+	}{{0, true}, {33, true}, {32, false}, {80, true}} {
+		var buf bytes.Buffer
+		p := output.NewPrinter(&buf, output.Table, false)
+		p.TTY, p.Width = true, tc.width
+		if err := p.Table(h, rows); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(buf.String(), "│"); got != tc.box {
+			t.Errorf("width %d: box %v, want %v:\n%s", tc.width, got, tc.box, buf.String())
+		}
+		if !tc.box && buf.String() != "GROUP    COORDINATOR\nbilling  127.0.0.1:19094 (2)\n" {
+			t.Errorf("width %d: plain table %q", tc.width, buf.String())
+		}
+	}
+}
+
 func TestJSONAndYAMLFieldNames(t *testing.T) {
 	v, h, rows := sample()
 	var buf bytes.Buffer
