@@ -535,6 +535,12 @@ func TestDescribeWatch(t *testing.T) {
 	if n != 2 {
 		t.Errorf("json snapshots = %d", n)
 	}
+	// YAML: a stream of documents, separated.
+	r = run(t, s, "lag", "describe", "--group", "w", "--watch", "150ms", "--iterations", "2", "-o", "yaml")
+	docs := strings.Split(r.out, "\n---\n")
+	if r.code != 0 || len(docs) != 2 || !strings.HasPrefix(docs[0], "groups:\n") || !strings.HasPrefix(docs[1], "groups:\n") || !strings.Contains(docs[1], "progress:") {
+		t.Errorf("yaml watch: exit %d\n%s", r.code, r.out)
+	}
 }
 
 func TestDescribeSASLSSLAndAuthorization(t *testing.T) {

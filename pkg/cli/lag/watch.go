@@ -52,6 +52,10 @@ func runWatch(parent context.Context, o *DescribeOptions, p *output.Printer) err
 			// Home, clear screen: redraw in place.
 			fmt.Fprint(p.Out, "\x1b[H\x1b[2J")
 			fmt.Fprintf(p.Out, "Every %v, %s (Ctrl-C to stop)\n\n", o.Watch, res.ReadAt.Format(time.TimeOnly))
+		case i > 0 && p.Format == output.YAML:
+			// A YAML stream separates its documents (JSON documents
+			// follow each other as they are).
+			fmt.Fprintln(p.Out, "---")
 		case i > 0 && !p.Structured():
 			fmt.Fprintln(p.Out)
 		}
