@@ -572,6 +572,17 @@ func TestDescribeSASLSSLAndAuthorization(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.err, "not authorized") || !strings.Contains(r.err, "User:bob") {
 		t.Errorf("bob: exit %d, stderr %q", r.code, r.err)
 	}
+	// bob may read g2 (and topic t) only: g2's lag shows, g1 fails
+	// beside it, exit 1.
+	commit(t, c, "g2", "t", map[int32]int64{0: 7})
+	if r := run(t, secure("admin", "admin-secret"), "acl", "add", "--allow-principal", "User:bob", "--consumer", "--topic", "t", "--group", "g2"); r.code != 0 {
+		t.Fatalf("acl add: exit %d %s", r.code, r.err)
+	}
+	r = run(t, secure("bob", "bob-secret"), "lag", "describe", "--group", "g1", "--group", "g2")
+	eq(t, "bob's rows", cols(table(r.out), 0, 1, 2, 3, 4, 5), []string{"g2 t 0 7 10 3"})
+	if r.code != 1 || !strings.Contains(r.err, "not authorized") || !strings.Contains(r.err, "g1") || strings.Contains(r.err, "Error: group 'g2'") {
+		t.Errorf("bob g1+g2: exit %d, stderr %q", r.code, r.err)
+	}
 }
 
 // Two real sarama consumer-group members (the client applications run):
