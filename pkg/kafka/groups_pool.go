@@ -43,7 +43,10 @@ func (a *Admin) releaser(id int32, conn *sarama.Broker) func(bool) {
 	return func(healthy bool) {
 		once.Do(func() {
 			if !healthy {
-				_ = conn.Close()
+				// In the background: sarama's Close waits for the broker
+				// lock, which a request that got no answer holds until
+				// sarama's own read timeout (past --timeout).
+				go func() { _ = conn.Close() }()
 				return
 			}
 			a.pool.mu.Lock()

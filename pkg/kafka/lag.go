@@ -88,9 +88,19 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	types := map[string]string{}
 	descs := map[string]*GroupDescription{}
 	offsets := map[string]*GroupOffsets{}
+	// Each step gets a share of the time left: a broker that never
+	// answers fails its own groups or partitions when its step's time is
+	// up ("no answer within the timeout"), and the rest of the plan runs
+	// with the time left instead of the whole command failing with it.
+	// Only the command's own deadline stops everything.
+	fatal := func(err error) bool {
+		return err != nil && (ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded))
+	}
+	endsCtx, cancelEnds := stepCtx(ctx, 0.7)
+	defer cancelEnds()
 	var ends map[TopicPartition]PartitionOffset
 	var endsMu sync.Mutex
-	listEnds := func(ps []TopicPartition) error {
+	listEnds := func(ctx context.Context, ps []TopicPartition) error {
 		e, err := a.ListOffsets(ctx, ps, OffsetLatest, q.Isolation)
 		endsMu.Lock()
 		defer endsMu.Unlock()
@@ -112,17 +122,19 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	if endsLater {
 		endsDone <- nil
 	} else {
-		go func() { endsDone <- listEnds(parts) }()
+		go func() { endsDone <- listEnds(endsCtx, parts) }()
 	}
+	firstCtx, cancelFirst := stepCtx(ctx, 0.4)
+	defer cancelFirst()
 	if listed {
 		var list *GroupList
 		// Warm one more connection per broker meanwhile: the next step
 		// sends OffsetFetch and DescribeGroups to each coordinator at once.
 		err := Parallel(
-			func() (err error) { list, err = a.ListGroups(ctx); return err },
-			func() error { a.warm(ctx, a.brokers(), 1); return nil },
+			func() (err error) { list, err = a.ListGroups(firstCtx); return err },
+			func() error { a.warm(firstCtx, a.brokers(), 1); return nil },
 		)
-		if err != nil {
+		if fatal(err) || list == nil {
 			return nil, err
 		}
 		coords = map[string]Broker{}
@@ -141,20 +153,36 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	} else {
 		groups = uniqueSorted(q.Groups)
 		var failed map[string]error
-		coords, failed, err = a.FindCoordinators(ctx, groups)
-		if err != nil {
+		coords, failed, err = a.FindCoordinators(firstCtx, groups)
+		if fatal(err) {
 			return nil, err
 		}
-		for g, e := range failed {
+		if coords == nil {
+			coords = map[string]Broker{}
+		}
+		for _, g := range groups {
+			if _, ok := coords[g]; ok {
+				continue
+			}
+			e := failed[g]
+			switch {
+			case e == nil && err != nil:
+				e = fmt.Errorf("find the coordinator of group %q: %w", g, err)
+			case e == nil:
+				e = fmt.Errorf("find the coordinator of group %q: no answer", g)
+			}
 			descs[g] = &GroupDescription{Group: g, Err: e}
 			offsets[g] = &GroupOffsets{Group: g, Err: e}
 		}
 	}
+	cancelFirst()
 
-	if err := a.offsetsAndDescriptions(ctx, groups, coords, types, offsets, descs); err != nil {
+	secondCtx, cancelSecond := stepCtx(ctx, 0.5)
+	defer cancelSecond()
+	if err := a.offsetsAndDescriptions(secondCtx, groups, coords, types, offsets, descs); fatal(err) {
 		return nil, err
 	}
-	if err := <-endsDone; err != nil {
+	if err := <-endsDone; fatal(err) {
 		return nil, err
 	}
 	res.ReadAt = time.Now()
@@ -190,7 +218,7 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		if !endsLater {
 			a.logf("%d partitions were not in the cluster metadata: listing their offsets", len(missing))
 		}
-		if err := listEnds(missing); err != nil {
+		if err := listEnds(ctx, missing); err != nil {
 			return nil, err
 		}
 	}
@@ -235,11 +263,27 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	sort.Slice(res.Groups, func(i, j int) bool { return res.Groups[i].Group < res.Groups[j].Group })
 
 	if q.TimeLag {
-		if err := a.fillRecordTimes(ctx, res, q.Isolation); err != nil {
+		// Time lag is an addition: when its Fetch gets no answer in time,
+		// the lag read so far is still the result.
+		fetchCtx, cancelFetch := stepCtx(ctx, 0.8)
+		defer cancelFetch()
+		if err := a.fillRecordTimes(fetchCtx, res, q.Isolation); fatal(err) {
 			return nil, err
+		} else if err != nil {
+			a.logf("time lag: %v", err)
 		}
 	}
 	return res, nil
+}
+
+// stepCtx bounds one step of a plan to share of the time left before
+// ctx's deadline (no deadline: none).
+func stepCtx(ctx context.Context, share float64) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, time.Duration(float64(time.Until(dl))*share))
 }
 
 // offsetsAndDescriptions runs OffsetFetch and DescribeGroups at known

@@ -685,3 +685,131 @@ func TestDescribeUnknownGroupAsKafkaAnswers(t *testing.T) {
 		t.Errorf("group describe: exit %d, stderr %q", r.code, r.err)
 	}
 }
+
+// hang makes broker node leave requests of key unanswered until the test
+// ends (a broker that accepts connections but never answers: the on-call
+// case).
+func hang(t *testing.T, c *sandbox.Cluster, key kmsg.Key, node int32) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	c.Kfake.ControlKey(int16(key), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		if c.Kfake.CurrentNode() == node {
+			c.Kfake.SleepControl(func() { <-release })
+		}
+		return nil, nil, false
+	})
+}
+
+// A broker that never answers fails only what it holds: its step of the
+// plan gets a share of --timeout, then the rest runs, and the command ends
+// within --timeout, exit 1, the other groups shown.
+func TestDescribeHungBroker(t *testing.T) {
+	t.Parallel()
+	setup := func(t *testing.T) (*sandbox.Cluster, config.Settings) {
+		c, s := cluster(t, sandbox.Options{Brokers: 3})
+		for i := 0; i < 6; i++ {
+			commit(t, c, fmt.Sprintf("g%d", i), "t", map[int32]int64{1: int64(i)})
+		}
+		s.Timeout = 3 * time.Second
+		return c, s
+	}
+	timed := func(t *testing.T, s config.Settings, args ...string) result {
+		start := time.Now()
+		r := run(t, s, args...)
+		if d := time.Since(start); d > 4*time.Second {
+			t.Errorf("%v took %v with --timeout 3s", args, d)
+		}
+		return r
+	}
+	// coordinated lists the groups broker node coordinates and the others.
+	coordinated := func(c *sandbox.Cluster, node int32) (on, off []string) {
+		for i := 0; i < 6; i++ {
+			g := fmt.Sprintf("g%d", i)
+			if c.Kfake.CoordinatorFor(g) == node {
+				on = append(on, g)
+			} else {
+				off = append(off, g)
+			}
+		}
+		return on, off
+	}
+	lags := func(gs []string) []string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, fmt.Sprintf("%s %d", g, 5-(g[1]-'0')))
+		}
+		return out
+	}
+
+	t.Run("ListGroups", func(t *testing.T) {
+		t.Parallel()
+		c, s := setup(t)
+		node := c.Kfake.CoordinatorFor("g0")
+		hang(t, c, kmsg.ListGroups, node)
+		_, others := coordinated(c, node)
+		r := timed(t, s, "lag", "describe", "--all-groups", "--summary")
+		eq(t, "groups of the brokers that answered", cols(table(r.out), 0, 5), lags(others))
+		if want := fmt.Sprintf("Error: broker %d did not list its groups (they are missing here): ", node); r.code != 1 || !strings.Contains(r.err, want) || !strings.Contains(r.err, "no answer within the timeout") {
+			t.Errorf("exit %d, stderr %q", r.code, r.err)
+		}
+	})
+	t.Run("OffsetFetch", func(t *testing.T) {
+		t.Parallel()
+		c, s := setup(t)
+		node := c.Kfake.CoordinatorFor("g0")
+		hang(t, c, kmsg.OffsetFetch, node)
+		stuck, others := coordinated(c, node)
+		args := []string{"lag", "describe", "--summary"}
+		for i := 0; i < 6; i++ {
+			args = append(args, "--group", fmt.Sprintf("g%d", i))
+		}
+		r := timed(t, s, args...)
+		var got []string
+		for _, row := range table(r.out) {
+			if row[5] != "-" {
+				got = append(got, row[0]+" "+row[5])
+			}
+		}
+		eq(t, "groups whose coordinator answered", got, lags(others))
+		for _, g := range stuck {
+			if !strings.Contains(r.err, fmt.Sprintf("Error: fetch offsets of group %q", g)) {
+				t.Errorf("no error for %s: %q", g, r.err)
+			}
+		}
+		if r.code != 1 {
+			t.Errorf("exit %d", r.code)
+		}
+	})
+	t.Run("ListOffsets", func(t *testing.T) {
+		t.Parallel()
+		c, s := setup(t)
+		commit(t, c, "elsewhere", "t", map[int32]int64{})
+		leader := c.Kfake.LeaderFor("t", 1)
+		// A group committed on a partition another broker leads.
+		other := int32(0)
+		for p := int32(0); p < 4; p++ {
+			if c.Kfake.LeaderFor("t", p) != leader {
+				other = p
+			}
+		}
+		commit(t, c, "elsewhere", "t", map[int32]int64{other: 0})
+		hang(t, c, kmsg.ListOffsets, leader)
+		r := timed(t, s, "lag", "describe", "--all-groups")
+		eq(t, "the partition whose leader answered", cols(table(r.out)[:1], 0, 1, 2, 5), []string{fmt.Sprintf("elsewhere t %d %d", other, []int{10, 5, 0, 3}[other])})
+		if r.code != 1 || !strings.Contains(r.err, "Error: group 'g0': cannot read the log-end offset: t[1]") || strings.Contains(r.err, "group 'elsewhere'") {
+			t.Errorf("exit %d, stderr %q", r.code, r.err)
+		}
+	})
+	t.Run("Fetch", func(t *testing.T) {
+		t.Parallel()
+		c, s := setup(t)
+		hang(t, c, kmsg.Fetch, c.Kfake.LeaderFor("t", 1))
+		r := timed(t, s, "lag", "describe", "--group", "g0", "--time-lag")
+		// The lag is read; only the time lag is missing.
+		eq(t, "lag without time lag", cols(table(r.out), 0, 1, 2, 3, 4, 5, 6), []string{"g0 t 1 0 5 5 -"})
+		if r.code != 0 {
+			t.Errorf("exit %d, stderr %q", r.code, r.err)
+		}
+	})
+}
