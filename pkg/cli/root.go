@@ -39,6 +39,7 @@ on call and for cron.`,
 		return errs.Usagef("%v (see %s --help)", err, cmd.CommandPath())
 	})
 	f.Global.Register(root.PersistentFlags())
+	_ = root.RegisterFlagCompletionFunc("context", contextcmd.CompleteNames(f))
 	root.CompletionOptions.DisableDefaultCmd = true
 
 	root.AddGroup(&cobra.Group{ID: "inspect", Title: "Inspect:"}, &cobra.Group{ID: "change", Title: "Change:"},

@@ -26,7 +26,31 @@ The file is written with mode 0600 when a context holds a password.`,
 		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(newList(f), newUse(f), newShow(f), newSet(f), newDelete(f))
+	names := CompleteNames(f)
+	for _, c := range cmd.Commands() {
+		if c.Name() != "list" {
+			c.ValidArgsFunction = func(cmd *cobra.Command, args []string, s string) ([]string, cobra.ShellCompDirective) {
+				if len(args) > 0 { // one NAME only
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return names(cmd, args, s)
+			}
+		}
+	}
 	return cmd
+}
+
+// CompleteNames completes context names from the kctl config file (the
+// one --config or KCTL_CONFIG names): `kctl context use <TAB>`,
+// `kctl --context <TAB>`.
+func CompleteNames(f *cmdutil.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		file, err := load(f)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return file.Names(), cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 func load(f *cmdutil.Factory) (*config.File, error) {

@@ -139,3 +139,25 @@ func TestContextUsedByCommands(t *testing.T) {
 	r := clitest.Run(t, "", "cluster", "describe")
 	want(t, r, 1, "", "Error: broker 127.0.0.1:1: connection refused (nothing listens on that port: is the broker up and the port right?)\n")
 }
+
+// TestCompleteContextNames: `kctl context use <TAB>` and `--context <TAB>`
+// offer the config file's contexts; a second NAME offers nothing.
+func TestCompleteContextNames(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"prod", "dev"} {
+		want(t, clitest.Run(t, "", "context", "set", name, "-b", name+":9092"), 0, "", `Context "`+name+`" saved in `+clitest.ConfigPath(t)+".\n")
+	}
+	for _, args := range [][]string{
+		{"__complete", "context", "use", ""},
+		{"__complete", "context", "delete", "p"},
+		{"__complete", "--context", ""},
+		{"__complete", "lag", "describe", "x", "--context", ""},
+	} {
+		if r := clitest.Run(t, "", args...); r.Code != 0 || r.Stdout != "dev\nprod\n:4\n" {
+			t.Errorf("%v: exit %d, stdout %q", args, r.Code, r.Stdout)
+		}
+	}
+	if r := clitest.Run(t, "", "__complete", "context", "use", "prod", ""); r.Stdout != ":4\n" {
+		t.Errorf("second NAME: stdout %q", r.Stdout)
+	}
+}
