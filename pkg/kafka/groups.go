@@ -311,15 +311,32 @@ func byCoordinator(groups []string, coords map[string]Broker) (map[int32][]strin
 // coordinator moved are looked up and described again, once.
 func (a *Admin) DescribeGroups(ctx context.Context, groups []string) (map[string]*GroupDescription, error) {
 	groups = uniqueSorted(groups)
-	coords, failed, err := a.FindCoordinators(ctx, groups)
-	if err != nil {
+	// Steps get a share of the time left (as in Lag): a coordinator that
+	// never answers fails its own groups, the others are described.
+	fatal := func(err error) bool {
+		return err != nil && (ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded))
+	}
+	findCtx, cancel := stepCtx(ctx, 0.4)
+	coords, failed, err := a.FindCoordinators(findCtx, groups)
+	cancel()
+	if fatal(err) || coords == nil {
 		return nil, err
 	}
 	out := map[string]*GroupDescription{}
 	for g, e := range failed {
 		out[g] = &GroupDescription{Group: g, Err: e}
 	}
-	return out, a.describeWithRetry(ctx, groups, coords, nil, out)
+	descCtx, cancel := stepCtx(ctx, 0.8)
+	defer cancel()
+	if err := a.describeWithRetry(descCtx, groups, coords, nil, out); fatal(err) {
+		return out, err
+	}
+	for _, g := range groups {
+		if out[g] == nil {
+			out[g] = &GroupDescription{Group: g, Err: fmt.Errorf("describe group %q: no answer", g)}
+		}
+	}
+	return out, nil
 }
 
 func (a *Admin) describeWithRetry(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, out map[string]*GroupDescription) error {
@@ -743,8 +760,12 @@ func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]
 // coordinator, ConsumerGroupDescribe for KIP-848 groups), with one batched
 // coordinator lookup for groups that moved in between.
 func (a *Admin) ListAndDescribeGroups(ctx context.Context) (*GroupList, map[string]*GroupDescription, error) {
-	list, err := a.ListGroups(ctx)
-	if err != nil {
+	// Listing gets half the time left: a broker that never answers is
+	// reported in list.Errors and the others' groups are still described.
+	listCtx, cancel := stepCtx(ctx, 0.5)
+	list, err := a.ListGroups(listCtx)
+	cancel()
+	if err != nil && (list == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded)) {
 		return nil, nil, err
 	}
 	coords := map[string]Broker{}

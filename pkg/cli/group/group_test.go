@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kctl-dev/kctl/pkg/cli"
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
@@ -301,5 +302,66 @@ func TestGroupDeleteOffsets(t *testing.T) {
 	}
 	if r := run(t, s, "group", "list", "--state", "bogus"); r.code != 2 {
 		t.Errorf("bad state: exit %d", r.code)
+	}
+}
+
+// A broker that never answers ListGroups: the groups of the others are
+// listed and described, its own are reported missing, exit 1, within
+// --timeout.
+func TestGroupListHungBroker(t *testing.T) {
+	t.Parallel()
+	c, s := setup(t)
+	for i := 0; i < 6; i++ {
+		commit(t, c, fmt.Sprintf("g%d", i), "t", map[int32]int64{0: 1})
+	}
+	node := c.Kfake.CoordinatorFor("g0")
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	c.Kfake.ControlKey(int16(kmsg.ListGroups), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		if c.Kfake.CurrentNode() == node {
+			c.Kfake.SleepControl(func() { <-release })
+		}
+		return nil, nil, false
+	})
+	s.Timeout = 3 * time.Second
+	start := time.Now()
+	r := run(t, s, "group", "list")
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("took %v with --timeout 3s", d)
+	}
+	var got, want []string
+	for _, row := range table(r.out) {
+		got = append(got, row[0]+" "+row[1])
+	}
+	for i := 0; i < 6; i++ {
+		if g := fmt.Sprintf("g%d", i); c.Kfake.CoordinatorFor(g) != node {
+			want = append(want, g+" Empty")
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("listed %v, want %v", got, want)
+	}
+	if r.code != 1 || !strings.Contains(r.err, fmt.Sprintf("Error: broker %d did not list its groups (they are missing here): ", node)) {
+		t.Errorf("exit %d, stderr %q", r.code, r.err)
+	}
+
+	// The same broker never answers DescribeGroups either: describe shows
+	// the group it does not coordinate.
+	c.Kfake.ControlKey(int16(kmsg.DescribeGroups), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		if c.Kfake.CurrentNode() == node {
+			c.Kfake.SleepControl(func() { <-release })
+		}
+		return nil, nil, false
+	})
+	other := want[0][:2]
+	start = time.Now()
+	r = run(t, s, "group", "describe", "g0", other)
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("describe took %v with --timeout 3s", d)
+	}
+	if rows := table(r.out); len(rows) != 1 || rows[0][0] != other || r.code != 1 || !strings.Contains(r.err, `Error: describe group "g0"`) {
+		t.Errorf("describe: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
