@@ -82,19 +82,11 @@ func uniq(in []string) []string {
 
 // RunDelete runs `group delete`.
 func RunDelete(parent context.Context, o *DeleteOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	descs, err := a.DescribeGroups(ctx, o.Groups)
 	if err != nil {
 		return err

@@ -83,19 +83,11 @@ the topics.`,
 
 // RunDeleteOffsets runs `group delete-offsets`.
 func RunDeleteOffsets(parent context.Context, o *DeleteOffsetsOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	offs, err := a.FetchGroupOffsets(ctx, []string{o.Group})
 	if err != nil {
 		return err

@@ -87,19 +87,11 @@ Kafka does ("Consumer group 'x' does not exist.") and the exit code is 1.`,
 
 // RunDescribe runs `group describe`.
 func RunDescribe(parent context.Context, o *DescribeOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	descs, err := a.DescribeGroups(ctx, o.Groups)
 	if err != nil {
 		return err

@@ -89,19 +89,11 @@ func contains(list []string, s string) bool {
 
 // RunList runs `group list`.
 func RunList(parent context.Context, o *ListOptions) error {
-	p, err := o.F.Printer()
-	if err != nil {
-		return err
-	}
-	ctx, cancel, err := o.F.Context(parent)
+	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
-	if err != nil {
-		return err
-	}
 	list, descs, err := a.ListAndDescribeGroups(ctx)
 	if err != nil {
 		return err
