@@ -1,6 +1,9 @@
 package kafka
 
-import "fmt"
+import (
+	"fmt"
+	"runtime/debug"
+)
 
 var apiNames = map[int16]string{
 	0: "Produce", 1: "Fetch", 2: "ListOffsets", 3: "Metadata", 8: "OffsetCommit", 9: "OffsetFetch",
@@ -86,4 +89,16 @@ var releaseMarks = []struct {
 	{"2.3", []apiMark{{1, 11}, {3, 8}, {8, 7}, {11, 5}, {12, 3}, {14, 3}, {15, 3}, {23, 3}, {44, 0}}},
 	{"2.2", []apiMark{{2, 5}, {4, 2}, {5, 1}, {6, 5}, {7, 2}, {11, 4}, {36, 1}, {43, 0}}},
 	{"2.1", []apiMark{{0, 7}, {1, 10}, {2, 4}, {3, 7}, {8, 6}, {9, 5}, {20, 3}, {23, 2}, {28, 2}}},
+}
+
+// SaramaVersion is the sarama module version built into this binary.
+func SaramaVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/IBM/sarama" {
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -69,24 +68,13 @@ ApiVersions and infer the oldest Kafka release that offers them.`,
 	return cmd
 }
 
-func saramaVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/IBM/sarama" {
-				return d.Version
-			}
-		}
-	}
-	return "unknown"
-}
-
 // Run runs `kctl version`.
 func Run(parent context.Context, o *Options) error {
 	p, err := o.F.Printer()
 	if err != nil {
 		return err
 	}
-	v := View{Client: ClientView{Version: Version, GoVersion: runtime.Version(), Sarama: saramaVersion()}}
+	v := View{Client: ClientView{Version: Version, GoVersion: runtime.Version(), Sarama: kafka.SaramaVersion()}}
 	if !p.Structured() {
 		// First, so an unreachable cluster still shows which kctl this is
 		// (the usual first step of a bug report).
