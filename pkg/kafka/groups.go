@@ -377,16 +377,7 @@ func (a *Admin) describeAt(ctx context.Context, groups []string, coords map[stri
 	var mu sync.Mutex
 	var retry, probe []string
 	byC, bs := byCoordinator(classic, coords)
-	type job struct {
-		b      Broker
-		groups []string
-	}
-	var jobs []job
-	for _, id := range keys(byC) {
-		for _, ch := range chunks(byC[id], groupChunk) {
-			jobs = append(jobs, job{bs[id], ch})
-		}
-	}
+	jobs := coordinatorJobs(byC, bs)
 	err := boundedEach(ctx, len(jobs), maxFanOut, func(i int) error {
 		j := jobs[i]
 		a.logf("DescribeGroups to broker %d (%s): %d groups", j.b.ID, j.b.Addr, len(j.groups))
@@ -700,16 +691,7 @@ func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]
 		}
 		return nil
 	}
-	type job struct {
-		b      Broker
-		groups []string
-	}
-	var jobs []job
-	for _, id := range keys(byC) {
-		for _, ch := range chunks(byC[id], groupChunk) {
-			jobs = append(jobs, job{bs[id], ch})
-		}
-	}
+	jobs := coordinatorJobs(byC, bs)
 	err := boundedEach(ctx, len(jobs), maxFanOut, func(i int) error {
 		j := jobs[i]
 		if len(j.groups) == 1 {
@@ -784,4 +766,22 @@ func (a *Admin) ListAndDescribeGroups(ctx context.Context) (*GroupList, map[stri
 	list.Groups = kept
 	descs := map[string]*GroupDescription{}
 	return list, descs, a.describeWithRetry(ctx, groups, coords, types, descs)
+}
+
+// groupJob is one request's worth of groups on one coordinator.
+type groupJob struct {
+	b      Broker
+	groups []string
+}
+
+// coordinatorJobs splits each coordinator's groups into request-sized
+// chunks, coordinators in id order.
+func coordinatorJobs(byC map[int32][]string, bs map[int32]Broker) []groupJob {
+	var jobs []groupJob
+	for _, id := range keys(byC) {
+		for _, ch := range chunks(byC[id], groupChunk) {
+			jobs = append(jobs, groupJob{bs[id], ch})
+		}
+	}
+	return jobs
 }
