@@ -1,10 +1,8 @@
 package group_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,12 +11,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kctl-dev/kctl/pkg/cli"
-	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/config"
-	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
-	"github.com/kctl-dev/kctl/pkg/output"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
@@ -28,22 +23,12 @@ type result struct {
 	code     int
 }
 
-// run runs the CLI in-process as cli.Run does, without the environment.
+// run runs the whole CLI in-process against settings s (clitest.RunSettings:
+// real root and exit-code mapping, locked buffers, no environment).
 func run(t testing.TB, s config.Settings, args ...string) result {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	f := cmdutil.New(&output.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	f.SetSettings(s)
-	defer f.Close()
-	root := cli.NewRootCmd(f)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(context.Background())
-	code := cli.ExitCode(cmd, err)
-	var ee *errs.ExitError
-	if err != nil && !(errors.As(err, &ee) && (ee.Silent || ee.Msg == "")) {
-		fmt.Fprintf(&errOut, "Error: %s\n", err.Error())
-	}
-	return result{out.String(), errOut.String(), code}
+	r := clitest.RunSettings(t, s, "", args...)
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 func table(out string) [][]string {
