@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // The demo seed, documented in docs/sandbox.md. Tests assert these numbers.
@@ -24,6 +27,28 @@ const (
 	DemoActiveGroup     = "shipping"
 	DemoActiveCommitted = 40
 )
+
+// The demo's ordinary user (with SASL) and, with the authorizer on, what she
+// may do: consume payments as the analytics group (Read and Describe on the
+// topic, Read on the group). Nothing on orders or billing, which the acl
+// tour in docs/acl.md grants her itself.
+const (
+	DemoUser         = "alice"
+	DemoUserPassword = "alice-secret"
+	DemoUserTopic    = "payments"
+	DemoUserGroup    = DemoCaughtUpGroup
+)
+
+func demoUserACLs() []kfake.ACL {
+	acl := func(rt kmsg.ACLResourceType, name string, op kmsg.ACLOperation) kfake.ACL {
+		return kfake.ACL{Resource: rt, Name: name, Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: op, Allow: true, Host: "*"}
+	}
+	return []kfake.ACL{
+		acl(kmsg.ACLResourceTypeTopic, DemoUserTopic, kmsg.ACLOperationRead),
+		acl(kmsg.ACLResourceTypeTopic, DemoUserTopic, kmsg.ACLOperationDescribe),
+		acl(kmsg.ACLResourceTypeGroup, DemoUserGroup, kmsg.ACLOperationRead),
+	}
+}
 
 // DemoSpan is how far back the demo records reach.
 const DemoSpan = 24 * time.Hour

@@ -96,7 +96,15 @@ func Start(o Options) (*Cluster, error) {
 		opts = append(opts, kfake.EnableSASL(), kfake.Superuser(mech, o.User, o.Password))
 		if o.Seed == "demo" {
 			// alice: the demo's ordinary user, for ACL and SCRAM tours.
-			opts = append(opts, kfake.User(kfake2scram(mech), "alice", "alice-secret"))
+			// With the authorizer on she gets DemoUserACLs. kfake seeds
+			// them only into a fresh cluster (not one loaded from
+			// --data-dir), so a restart neither duplicates them nor
+			// brings back ones the user deleted.
+			var acls []kfake.ACL
+			if o.ACLs {
+				acls = demoUserACLs()
+			}
+			opts = append(opts, kfake.User(kfake2scram(mech), DemoUser, DemoUserPassword, acls...))
 		}
 	}
 	switch {

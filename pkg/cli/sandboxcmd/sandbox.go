@@ -153,6 +153,9 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	if seed == "demo" {
 		fmt.Fprintln(out, "Demo data: topics orders, payments, audit; groups billing (lagging, no members), analytics (caught up), shipping (active member).")
+		if o.ACLs {
+			fmt.Fprintf(out, "Demo ACLs: %s may read topic %s and group %s (seeded on first start).\n", sandbox.DemoUser, sandbox.DemoUserTopic, sandbox.DemoUserGroup)
+		}
 	}
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 	<-ctx.Done()

@@ -158,8 +158,17 @@ func TestSandboxSASLWithACLs(t *testing.T) {
 	if strings.Contains(r.Stdout+r.Stderr, "root-pw") {
 		t.Fatal("password printed")
 	}
-	// The authorizer is on: alice (no ACLs) authenticates but may not
-	// read orders; the superuser may.
+	// The demo seed gave alice exactly these ACLs (docs/sandbox.md).
+	r = clitest.Run(t, "", "--context", "secure", "--timeout", "10s", "acl", "list")
+	wantOK(t, r)
+	if want := "PRINCIPAL   HOST  OPERATION  PERMISSION  RESOURCE-TYPE  RESOURCE-NAME  PATTERN-TYPE\n" +
+		"User:alice  *     READ       ALLOW       TOPIC          payments       LITERAL\n" +
+		"User:alice  *     DESCRIBE   ALLOW       TOPIC          payments       LITERAL\n" +
+		"User:alice  *     READ       ALLOW       GROUP          analytics      LITERAL\n"; r.Stdout != want || r.Stderr != "" {
+		t.Fatalf("acl list:\n%s\nwant\n%s\nstderr %q", r.Stdout, want, r.Stderr)
+	}
+	// The authorizer is on: alice (no ACL on orders) authenticates but may
+	// not read orders; the superuser may.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, u := range []struct {
@@ -187,6 +196,9 @@ func TestSandboxSASLWithACLs(t *testing.T) {
 	r = clitest.Run(t, "", "-b", s.ctx.Brokers[0], "--sasl-mechanism", "SCRAM-SHA-512", "--sasl-username", "root", "--sasl-password-file", os.DevNull, "cluster", "describe")
 	if r.Code != 2 {
 		t.Fatalf("empty password file: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if res := s.stop(); !strings.Contains(res.Stdout, "\nDemo ACLs: alice may read topic payments and group analytics (seeded on first start).\nPress Ctrl-C to stop.\n") {
+		t.Fatalf("stdout %q", res.Stdout)
 	}
 }
 
