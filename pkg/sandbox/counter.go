@@ -27,8 +27,12 @@ type Request struct {
 	Key     int16
 	Version int16
 	Conn    int
-	Start   time.Time // first byte arrived
-	End     time.Time // response written (zero if none yet)
+	// ClientID is the request header's client_id (header v1+): "kctl"
+	// for kctl, "kctl-sandbox-seed" for the sandbox's seeding clients.
+	// With Conn it tells who sent a request a budget did not expect.
+	ClientID string
+	Start    time.Time // first byte arrived
+	End      time.Time // response written (zero if none yet)
 }
 
 // Setup reports whether the request is connection set-up (not counted in
@@ -144,8 +148,10 @@ type countingConn struct {
 	id int
 
 	rmu     sync.Mutex
-	rHdr    []byte // partial frame header being read
-	rRemain int    // bytes left in the current request body
+	rHdr    []byte   // partial frame header being read
+	rRemain int      // bytes left in the current request body
+	rCur    *Request // request whose client id is being read
+	rID     []byte   // correlation id, client id length and client id, as read
 
 	wmu     sync.Mutex
 	wHdr    []byte
@@ -167,6 +173,9 @@ func (cc *countingConn) scanRead(b []byte) {
 	for len(b) > 0 {
 		if cc.rRemain > 0 {
 			k := min(cc.rRemain, len(b))
+			if cc.rCur != nil {
+				cc.scanClientID(b[:k])
+			}
 			cc.rRemain -= k
 			b = b[k:]
 			continue
@@ -187,6 +196,7 @@ func (cc *countingConn) scanRead(b []byte) {
 		}
 		cc.rHdr = cc.rHdr[:0]
 		cc.rRemain = size - 4
+		cc.rCur, cc.rID = r, cc.rID[:0]
 		cc.c.mu.Lock()
 		cc.c.reqs = append(cc.c.reqs, r)
 		cc.c.mu.Unlock()
@@ -195,6 +205,30 @@ func (cc *countingConn) scanRead(b []byte) {
 		cc.wmu.Unlock()
 		if d := time.Duration(cc.c.latency.Load()); d > 0 && !r.Setup() {
 			time.Sleep(d)
+		}
+	}
+}
+
+// scanClientID reads the request header's client_id (a nullable int16
+// length-prefixed string after the correlation id) from body bytes b.
+func (cc *countingConn) scanClientID(b []byte) {
+	for len(b) > 0 && cc.rCur != nil {
+		need := 6
+		if len(cc.rID) >= 6 {
+			need += max(0, int(int16(binary.BigEndian.Uint16(cc.rID[4:6]))))
+		}
+		k := min(need-len(cc.rID), len(b))
+		cc.rID = append(cc.rID, b[:k]...)
+		b = b[k:]
+		if len(cc.rID) < 6 {
+			return
+		}
+		l := max(0, int(int16(binary.BigEndian.Uint16(cc.rID[4:6]))))
+		if len(cc.rID) == 6+l {
+			cc.c.mu.Lock()
+			cc.rCur.ClientID = string(cc.rID[6:])
+			cc.c.mu.Unlock()
+			cc.rCur = nil
 		}
 	}
 }
