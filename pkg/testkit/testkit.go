@@ -50,16 +50,19 @@ func SCRAMSettings(addrs []string, user, pass string) config.Settings {
 	}
 }
 
-// ClosedAddr is a 127.0.0.1 address nothing listens on (a port just
-// released): a broker that is down, refusing at once.
+// ClosedAddr is a 127.0.0.1 address that refuses connections at once: a
+// broker that is down. The port stays reserved (bound, never listening)
+// until cleanup: a port merely released could be handed to a sandbox broker
+// that another test (or another package's test binary under go test ./...)
+// starts meanwhile, and this test's kctl would then connect to it and send
+// that cluster's request counter an extra Metadata.
 func ClosedAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, release, err := reservePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	t.Cleanup(release)
 	return addr
 }
 

@@ -383,9 +383,7 @@ func TestSilentBootstrap(t *testing.T) {
 
 func TestClosedPort(t *testing.T) {
 	t.Parallel()
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testkit.ClosedAddr(t)
 	r := run(t, "--brokers", addr, "--timeout", "3s", "health", "--format", "json")
 	j := parseJSON(t, r.Stdout)
 	if r.Code != 3 || j.Status != "UNKNOWN" || !strings.Contains(j.Checks[0].Message, "connection refused") {
