@@ -148,3 +148,16 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TableRows returns the data rows of a plain (piped) table, header skipped,
+// each split on whitespace.
+func TableRows(out string) [][]string {
+	var rows [][]string
+	for i, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if i == 0 || strings.TrimSpace(l) == "" {
+			continue
+		}
+		rows = append(rows, strings.Fields(l))
+	}
+	return rows
+}

@@ -34,17 +34,7 @@ func run(t testing.TB, s config.Settings, args ...string) result {
 	return result{r.Stdout, r.Stderr, r.Code}
 }
 
-// table returns the data rows of a plain table as whitespace-split fields.
-func table(out string) [][]string {
-	var rows [][]string
-	for i, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if i == 0 || strings.TrimSpace(l) == "" {
-			continue
-		}
-		rows = append(rows, strings.Fields(l))
-	}
-	return rows
-}
+func table(out string) [][]string { return clitest.TableRows(out) }
 
 // cols picks columns of rows (by index).
 func cols(rows [][]string, idx ...int) []string {
