@@ -3,6 +3,11 @@
 // Package e2e runs kctl against real Apache Kafka clusters started by
 // pkg/realkafka, and compares its answers with Kafka's own tools on the
 // same cluster. Run with make test-kafka (it fetches the jars first).
+//
+// One cluster per shape serves the whole suite. Tests do not call
+// t.Parallel: tests on the three-node cluster stop and start nodes, and
+// each such test leaves the cluster as it found it (every node up, every
+// partition's ISR full) before it returns (see restoreThree).
 package e2e
 
 import (
@@ -10,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,11 +31,6 @@ var (
 	oldVersion = envOr("KCTL_KAFKA_OLD_VERSION", "3.9.2")
 )
 
-// One cluster per shape, shared by the whole suite.
-var (
-	single, three, saslssl, old *realkafka.Cluster
-)
-
 func envOr(k, d string) string {
 	if v := os.Getenv(k); v != "" {
 		return v
@@ -37,78 +38,96 @@ func envOr(k, d string) string {
 	return d
 }
 
+// shape is one lazily started, shared cluster.
+type shape struct {
+	name    string
+	shape   realkafka.Shape
+	version string
+	once    sync.Once
+	c       *realkafka.Cluster
+	err     error
+}
+
+var (
+	baseDir string
+	shapes  = map[string]*shape{
+		"single":   {name: "single", shape: realkafka.Single, version: version},
+		"three":    {name: "three", shape: realkafka.Three, version: version},
+		"sasl-ssl": {name: "sasl-ssl", shape: realkafka.SASLSSL, version: version},
+		"old":      {name: "old", shape: realkafka.Single, version: oldVersion},
+	}
+)
+
+func (s *shape) start() (*realkafka.Cluster, error) {
+	s.once.Do(func() {
+		d := filepath.Join(baseDir, s.name)
+		if s.err = os.MkdirAll(d, 0o755); s.err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		s.c, s.err = realkafka.Start(ctx, realkafka.Options{Shape: s.shape, Version: s.version, Dir: d})
+		if s.err == nil {
+			fmt.Fprintf(os.Stderr, "real Kafka %s %s up in %s at %s\n", s.version, s.name, s.c.StartupTime.Round(time.Millisecond), s.c.Bootstrap())
+		}
+	})
+	return s.c, s.err
+}
+
+func get(t *testing.T, name string) *realkafka.Cluster {
+	t.Helper()
+	c, err := shapes[name].start()
+	if err != nil {
+		t.Fatalf("real Kafka %s cluster: %v", name, err)
+	}
+	return c
+}
+
+// Single is the one-node PLAINTEXT cluster (Kafka 4.x).
+func Single(t *testing.T) *realkafka.Cluster { return get(t, "single") }
+
+// Three is the three-node PLAINTEXT cluster (Kafka 4.x), default
+// replication factor 3.
+func Three(t *testing.T) *realkafka.Cluster { return get(t, "three") }
+
+// SASL is the one-node SASL_SSL + SCRAM-SHA-512 + StandardAuthorizer
+// cluster (Kafka 4.x); its super user is realkafka.AdminUser.
+func SASL(t *testing.T) *realkafka.Cluster { return get(t, "sasl-ssl") }
+
+// Old is the one-node PLAINTEXT cluster of the older line (Kafka 3.9).
+func Old(t *testing.T) *realkafka.Cluster { return get(t, "old") }
+
 func TestMain(m *testing.M) {
 	if err := realkafka.Available(realkafka.LibDir(), version); err != nil {
 		fmt.Fprintln(os.Stderr, "real-Kafka tests:", err)
 		os.Exit(1)
 	}
-	dir, err := os.MkdirTemp("", "kctl-realkafka")
-	if err != nil {
+	var err error
+	if baseDir, err = os.MkdirTemp("", "kctl-realkafka"); err != nil {
 		panic(err)
 	}
-	os.Setenv("KCTL_CONFIG", filepath.Join(dir, "config.yaml"))
-	os.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	specs := []struct {
-		dst   **realkafka.Cluster
-		shape realkafka.Shape
-		ver   string
-	}{
-		{&single, realkafka.Single, version},
-		{&three, realkafka.Three, version},
-		{&saslssl, realkafka.SASLSSL, version},
-		{&old, realkafka.Single, oldVersion},
-	}
-	var wg sync.WaitGroup
-	errs := make([]error, len(specs))
-	began := time.Now()
-	for i, s := range specs {
-		if s.ver == oldVersion {
-			if err := realkafka.Available(realkafka.LibDir(), s.ver); err != nil {
-				errs[i] = err
-				continue
-			}
-		}
-		d := filepath.Join(dir, fmt.Sprintf("%s-%s", s.shape, s.ver))
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			panic(err)
-		}
-		wg.Add(1)
-		go func(i int, s struct {
-			dst   **realkafka.Cluster
-			shape realkafka.Shape
-			ver   string
-		}, d string) {
-			defer wg.Done()
-			c, err := realkafka.Start(ctx, realkafka.Options{Shape: s.shape, Version: s.ver, Dir: d})
-			*s.dst, errs[i] = c, err
-		}(i, s, d)
-	}
-	wg.Wait()
-	cancel()
-	failed := false
-	for i, err := range errs {
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "start %s Kafka %s: %v\n", specs[i].shape, specs[i].ver, err)
-			failed = true
+	os.Setenv("KCTL_CONFIG", filepath.Join(baseDir, "config.yaml"))
+	os.Setenv("XDG_STATE_HOME", filepath.Join(baseDir, "state"))
+	// Start the shapes named in KCTL_KAFKA_SHAPES (default: all) in the
+	// background, so they boot in parallel while the first tests compile
+	// their inputs; any other shape starts when a test first asks for it.
+	want := envOr("KCTL_KAFKA_SHAPES", "single,three,sasl-ssl,old")
+	for _, n := range strings.Split(want, ",") {
+		if s, ok := shapes[strings.TrimSpace(n)]; ok {
+			go s.start()
 		}
 	}
-	code := 1
-	if !failed {
-		fmt.Fprintf(os.Stderr, "real Kafka clusters up in %s: single %s (%s), three %s (%s), sasl-ssl %s (%s), single %s (%s)\n",
-			time.Since(began).Round(time.Millisecond), single.Bootstrap(), version, three.Bootstrap(), version,
-			saslssl.Bootstrap(), version, old.Bootstrap(), oldVersion)
-		code = m.Run()
-	}
-	for _, s := range specs {
-		if *s.dst != nil {
-			(*s.dst).Stop()
+	code := m.Run()
+	for _, s := range shapes {
+		s.once.Do(func() {}) // a shape never started stays so
+		if s.c != nil {
+			s.c.Stop()
 		}
 	}
 	if code != 0 || os.Getenv("KCTL_KAFKA_KEEP") != "" {
-		fmt.Fprintln(os.Stderr, "cluster logs kept in", dir)
+		fmt.Fprintln(os.Stderr, "cluster configs and logs kept in", baseDir)
 	} else {
-		os.RemoveAll(dir)
+		os.RemoveAll(baseDir)
 	}
 	os.Exit(code)
 }
@@ -129,6 +148,16 @@ func kctlIn(t *testing.T, c *realkafka.Cluster, stdin string, args ...string) cl
 // and, on SASL_SSL, --command-config added) and fails the test on error.
 func tool(t *testing.T, c *realkafka.Cluster, class string, args ...string) string {
 	t.Helper()
+	out, err := toolErr(c, class, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// toolErr is tool returning the error (for tools that exit non-zero on
+// purpose).
+func toolErr(c *realkafka.Cluster, class string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	full := append([]string{"--bootstrap-server", c.Bootstrap()}, args...)
@@ -136,13 +165,28 @@ func tool(t *testing.T, c *realkafka.Cluster, class string, args ...string) stri
 		full = append(full, "--command-config", c.ClientProperties)
 	}
 	out, _, err := c.Tool(ctx, class, full...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return out, err
 }
 
-// Kafka's tool main classes in the 4.x jars.
+// eventually polls cond every 200 ms until it returns "" or d passes;
+// it fails with cond's last complaint. For cluster state that settles
+// asynchronously (ISR after a node restarts, a group after a rebalance).
+func eventually(t *testing.T, d time.Duration, cond func() string) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		msg := cond()
+		if msg == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %s", d, msg)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// Kafka's tool main classes (4.x jars).
 const (
 	topicCommand  = "org.apache.kafka.tools.TopicCommand"
 	groupCommand  = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"
