@@ -25,7 +25,21 @@ var Formats = []string{FormatText, FormatNagios, FormatJSON, FormatPrometheus}
 type View struct {
 	Status     Status  `json:"status"`
 	Checks     []Check `json:"checks"`
+	Scope      *Scope  `json:"scope"`
 	DurationMs int64   `json:"durationMs"`
+}
+
+// Scope is what the partition checks looked at; null when none ran.
+type Scope struct {
+	Topics         int `json:"topics"`
+	Partitions     int `json:"partitions"`
+	InternalTopics int `json:"internalTopics"`
+	// InternalIncluded: internal topics are checked like the others
+	// (always, in kctl health).
+	InternalIncluded bool `json:"internalIncluded"`
+	// Complete is false when this principal may not describe every topic:
+	// topics it cannot see are not in the counts.
+	Complete bool `json:"complete"`
 }
 
 // View returns the report's JSON view.
@@ -34,7 +48,30 @@ func (r *Report) View() View {
 	if checks == nil {
 		checks = []Check{}
 	}
-	return View{Status: r.Status, Checks: checks, DurationMs: r.Duration.Milliseconds()}
+	return View{Status: r.Status, Checks: checks, Scope: r.Scope(), DurationMs: r.Duration.Milliseconds()}
+}
+
+// Scope returns what the partition checks covered, or nil.
+func (r *Report) Scope() *Scope {
+	p := r.facts.Partitions
+	if p == nil || p.Err != "" {
+		return nil
+	}
+	return &Scope{Topics: p.Topics, Partitions: p.Total, InternalTopics: p.Internal, InternalIncluded: true, Complete: p.Hidden == ""}
+}
+
+// scopeText is the scope in words: "3 topics, 12 partitions checked
+// (internal topics included)".
+func (r *Report) scopeText() string {
+	sc := r.Scope()
+	if sc == nil {
+		return ""
+	}
+	s := fmt.Sprintf("%s, %s checked (internal topics included)", plural(sc.Topics, "topic", "topics"), plural(sc.Partitions, "partition", "partitions"))
+	if !sc.Complete {
+		s += "; this principal may not describe every topic"
+	}
+	return s
 }
 
 // TableHeaders are the text table's columns.
@@ -65,6 +102,9 @@ func (r *Report) TextFooter() string {
 		for _, d := range c.Details {
 			fmt.Fprintf(&b, "  %s\n", oneLine(d))
 		}
+	}
+	if sc := r.scopeText(); sc != "" {
+		fmt.Fprintf(&b, "\nScope: %s\n", sc)
 	}
 	fmt.Fprintf(&b, "\nOverall: %s (%s in %s)\n", r.Status, plural(len(r.Checks), "check", "checks"), formatDuration(r.Duration))
 	return b.String()
@@ -106,6 +146,10 @@ func (r *Report) Nagios() string {
 			}
 		}
 		summary = strings.Join(msgs, ", ")
+	}
+	if sc := r.Scope(); sc != nil && len(r.Checks) > 0 {
+		// How much was seen, so a green line cannot come from a blind check.
+		summary += fmt.Sprintf("; %s, %s checked", plural(sc.Topics, "topic", "topics"), plural(sc.Partitions, "partition", "partitions"))
 	}
 	// '|' starts perfdata: keep it out of the text.
 	line := "KAFKA " + r.Status.String() + " - " + strings.ReplaceAll(oneLine(summary), "|", "/")

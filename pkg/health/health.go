@@ -247,6 +247,13 @@ type Partitions struct {
 	// Errors are topics that could not be described: every partition
 	// check is a lower bound, so none of them may say OK.
 	Errors []string
+	// Internal counts the internal topics (__consumer_offsets, ...) among
+	// Topics: they are checked like the others.
+	Internal int
+	// Hidden says why the view may miss topics (this principal may not
+	// describe every topic, and Kafka leaves those out of the metadata
+	// silently): no partition check may say OK.
+	Hidden string
 	// MinISRErrors are topics whose min.insync.replicas is unknown: only
 	// their leaderless partitions count as under min ISR, so the two
 	// min-ISR checks may not say OK.
@@ -521,6 +528,17 @@ func partitionCheck(name string, p *Partitions) Check {
 		c.Status = Worst(c.Status, Unknown)
 		c.Message += fmt.Sprintf(" (%s could not be checked)", plural(len(p.Errors), "topic", "topics"))
 		c.Details = capDetails(append(c.Details, p.Errors...))
+	}
+	if p.Hidden != "" {
+		c.Status = Worst(c.Status, Unknown)
+		// The same words for every partition check, so the Nagios line
+		// says it once.
+		if n == 0 {
+			c.Message = fmt.Sprintf("blind: this principal may not describe every topic (%s visible)", plural(p.Topics, "topic", "topics"))
+		} else {
+			c.Message += " (this principal may not describe every topic)"
+		}
+		c.Details = capDetails(append(c.Details, p.Hidden))
 	}
 	if len(p.MinISRErrors) > 0 && (name == CheckUnderMinISR || name == CheckAtMinISR) {
 		c.Status = Worst(c.Status, Unknown)

@@ -181,7 +181,7 @@ func TestHealthyAllFormats(t *testing.T) {
 	if strings.Join(names, " ") != strings.Join(wantNames, " ") {
 		t.Errorf("checks %v", names)
 	}
-	wantNagios := "KAFKA OK - all 9 checks OK | brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=0;0 at_min_isr=0;0 " +
+	wantNagios := "KAFKA OK - all 9 checks OK; 4 topics, 12 partitions checked | brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=0;0 at_min_isr=0;0 " +
 		"lag_billing=10;100;1000 time_lag_billing=1.5s;60;300 lag_orders=0;100;1000 time_lag_orders=0s;60;300 cert_days=100;30:;7:"
 	if got := r.Nagios(); got != wantNagios {
 		t.Errorf("nagios:\n got %s\nwant %s", got, wantNagios)
@@ -204,7 +204,7 @@ func TestHealthyAllFormats(t *testing.T) {
 		`"broker 1 (k1:9092): CN=k1 expires 2025-09-17T12:00:00Z (200 days)",` +
 		`"broker 2 (k2:9092): CN=k2 expires 2025-06-09T13:00:00Z (100 days)",` +
 		`"broker 3 (k3:9092): CN=k3 expires 2025-12-26T12:00:00Z (300 days)"]}` +
-		`],"durationMs":250}`
+		`],"scope":{"topics":4,"partitions":12,"internalTopics":0,"internalIncluded":true,"complete":true},"durationMs":250}`
 	if string(b) != wantJSON {
 		t.Errorf("json:\n got %s\nwant %s", b, wantJSON)
 	}
@@ -244,7 +244,7 @@ func TestHealthyAllFormats(t *testing.T) {
 	if got := r.TableRows(); len(got) != 9 || strings.Join(got[0], "|") != "brokers|OK|3|3 of 3 brokers reachable" {
 		t.Errorf("table rows %v", got)
 	}
-	if got := r.TextFooter(); got != "\nOverall: OK (9 checks in 250ms)\n" {
+	if got := r.TextFooter(); got != "\nScope: 4 topics, 12 partitions checked (internal topics included)\n\nOverall: OK (9 checks in 250ms)\n" {
 		t.Errorf("footer %q", got)
 	}
 }
@@ -327,7 +327,7 @@ func TestPartitionProblems(t *testing.T) {
 	if got := statuses(r); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
-	wantLine := "KAFKA CRITICAL - 2 offline partitions, 3 under-min-ISR, 5 under-replicated, 1 at-min-ISR | " +
+	wantLine := "KAFKA CRITICAL - 2 offline partitions, 3 under-min-ISR, 5 under-replicated, 1 at-min-ISR; 3 topics, 9 partitions checked | " +
 		"brokers=3;;3: offline=2;;0 under_min_isr=3;;0 urp=5;0 at_min_isr=1;0"
 	if got := r.Nagios(); got != wantLine {
 		t.Errorf("nagios:\n got %s\nwant %s", got, wantLine)
@@ -353,7 +353,7 @@ func TestPartitionProblems(t *testing.T) {
 	// Only warnings: exit 1, singular wording.
 	f.Partitions = &Partitions{UnderReplicated: []string{"x[0]"}}
 	r = Evaluate(f, Options{})
-	if r.Status != Warning || r.Nagios() != "KAFKA WARNING - 1 under-replicated | brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=1;0 at_min_isr=0;0" {
+	if r.Status != Warning || r.Nagios() != "KAFKA WARNING - 1 under-replicated; 0 topics, 0 partitions checked | brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=1;0 at_min_isr=0;0" {
 		t.Errorf("%s: %s", r.Status, r.Nagios())
 	}
 	f.Partitions = &Partitions{Offline: []string{"x[0]"}}
@@ -677,7 +677,7 @@ func TestSelectionAndMissingFacts(t *testing.T) {
 	if r.Status != Unknown || r.Nagios() != "KAFKA UNKNOWN - no check ran" {
 		t.Errorf("%s %s", r.Status, r.Nagios())
 	}
-	if b, _ := json.Marshal(r.View()); string(b) != `{"status":"UNKNOWN","checks":[],"durationMs":0}` {
+	if b, _ := json.Marshal(r.View()); string(b) != `{"status":"UNKNOWN","checks":[],"scope":null,"durationMs":0}` {
 		t.Errorf("%s", b)
 	}
 }

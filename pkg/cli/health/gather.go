@@ -173,6 +173,11 @@ func bootstrapCerts(ctx context.Context, s config.Settings) *health.TLS {
 // topicFacts runs the topic plan: one Metadata for every topic, then, when
 // a min-ISR check needs it, one DescribeConfigs carrying every topic.
 func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.Controller, *health.Partitions) {
+	// Kafka leaves the topics this principal may not describe out of the
+	// answer without a word: ask, in parallel, whether it may describe
+	// every topic, so a blind run is UNKNOWN, not OK.
+	hidden := make(chan string, 1)
+	go func() { hidden <- kafka.HiddenTopics(ctx, a) }()
 	md, err := a.DescribeCluster(ctx, nil)
 	if err != nil {
 		msg := "topic metadata: " + err.Error()
@@ -214,6 +219,9 @@ func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.C
 			continue
 		}
 		p.Topics++
+		if t.Internal {
+			p.Internal++
+		}
 		for _, pt := range t.Partitions {
 			p.Total++
 			h := topics.Classify(pt.Leader, pt.Replicas, pt.ISR, minISR[t.Name], live)
@@ -236,6 +244,7 @@ func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.C
 			}
 		}
 	}
+	p.Hidden = <-hidden
 	return ctl, p
 }
 

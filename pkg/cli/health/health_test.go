@@ -147,7 +147,7 @@ func TestHealthyClusterEveryFormat(t *testing.T) {
 	}
 
 	r = run(t, on(c, "10s", "--expect-brokers", "3", "--format", "nagios")...)
-	want := "KAFKA OK - all 6 checks OK | brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=0;0 at_min_isr=0;0\n"
+	want := "KAFKA OK - all 6 checks OK; 2 topics, 5 partitions checked | brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=0;0 at_min_isr=0;0\n"
 	if r.Code != 0 || r.Stdout != want {
 		t.Errorf("nagios: exit %d\n got %q\nwant %q", r.Code, r.Stdout, want)
 	}
@@ -232,7 +232,7 @@ func TestCraftedPartitionProblems(t *testing.T) {
 	craftedMetadata(c)
 
 	r := run(t, on(c, "10s", "--format", "nagios", "--expect-brokers", "3")...)
-	want := "KAFKA CRITICAL - 2 offline partitions, 2 under-min-ISR, 3 under-replicated, 1 at-min-ISR | " +
+	want := "KAFKA CRITICAL - 2 offline partitions, 2 under-min-ISR, 3 under-replicated, 1 at-min-ISR; 1 topic, 5 partitions checked | " +
 		"brokers=3;;3: offline=2;;0 under_min_isr=2;;0 urp=3;0 at_min_isr=1;0\n"
 	if r.Code != 2 || r.Stdout != want {
 		t.Errorf("exit %d\n got %q\nwant %q\n%s", r.Code, r.Stdout, want, r.Stderr)
@@ -267,7 +267,7 @@ func TestCraftedPartitionProblems(t *testing.T) {
 
 	// Only the warnings selected: exit 1.
 	r = run(t, on(c, "10s", "--checks", "under-replicated,at-min-isr", "--format", "nagios")...)
-	if want := "KAFKA WARNING - 3 under-replicated, 1 at-min-ISR | urp=3;0 at_min_isr=1;0\n"; r.Code != 1 || r.Stdout != want {
+	if want := "KAFKA WARNING - 3 under-replicated, 1 at-min-ISR; 1 topic, 5 partitions checked | urp=3;0 at_min_isr=1;0\n"; r.Code != 1 || r.Stdout != want {
 		t.Errorf("exit %d %q", r.Code, r.Stdout)
 	}
 
@@ -305,7 +305,7 @@ func TestRemovedBroker(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := run(t, on(c, "10s", "--expect-brokers", "3", "--checks", "brokers,controller", "--format", "nagios")...)
-	want := "KAFKA CRITICAL - 2 brokers in metadata, expected 3 | brokers=2;;3:\n"
+	want := "KAFKA CRITICAL - 2 brokers in metadata, expected 3; 2 topics, 5 partitions checked | brokers=2;;3:\n"
 	if r.Code != 2 || r.Stdout != want {
 		t.Errorf("exit %d\n got %q\nwant %q\n%s", r.Code, r.Stdout, want, r.Stderr)
 	}
@@ -412,7 +412,7 @@ func TestExpiringCertificate(t *testing.T) {
 		return append([]string{"--security-protocol", "SSL", "--tls-ca-file", caFile}, on(c, "10s", args...)...)
 	}
 	r := run(t, tlsArgs("--format", "nagios")...)
-	want := "KAFKA CRITICAL - earliest certificate expires in 5 days (broker 0, CN=localhost, " + notAfter.UTC().Format("2006-01-02") + ") | " +
+	want := "KAFKA CRITICAL - earliest certificate expires in 5 days (broker 0, CN=localhost, " + notAfter.UTC().Format("2006-01-02") + "); 0 topics, 0 partitions checked | " +
 		"brokers=3;;3: offline=0;;0 under_min_isr=0;;0 urp=0;0 at_min_isr=0;0 cert_days=5;30:;7:\n"
 	if r.Code != 2 || r.Stdout != want {
 		t.Errorf("exit %d\n got %q\nwant %q\n%s", r.Code, r.Stdout, want, r.Stderr)
@@ -534,9 +534,10 @@ func TestFlagsToOptions(t *testing.T) {
 	}
 }
 
-// The plan: the connect-time Metadata, one Metadata for the topic plan and
-// one DescribeConfigs for min.insync.replicas; the broker probes send only
-// ApiVersions (connection set-up, not counted).
+// The plan: the connect-time Metadata, one Metadata for the topic plan with,
+// in parallel, the Metadata probing whether this principal may describe
+// every topic, and one DescribeConfigs for min.insync.replicas; the broker
+// probes send only ApiVersions (connection set-up, not counted).
 func TestRequestPlan(t *testing.T) {
 	t.Parallel()
 	c := testkit.Cluster(t, sandbox.Options{Brokers: 3, Count: true})
@@ -547,16 +548,16 @@ func TestRequestPlan(t *testing.T) {
 		}
 	}
 	c.Counter.Reset()
-	// Round trips without a clock: connect, topic Metadata, DescribeConfigs.
-	g := kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"DescribeConfigs": 1})
+	// Round trips without a clock: connect, topic Metadata ∥ probe, DescribeConfigs.
+	g := kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"Metadata": 2}, kafkatest.Wave{"DescribeConfigs": 1})
 	r := run(t, on(c, "10s", "--format", "nagios")...)
 	g.Check(t)
 	if r.Code != 0 {
 		t.Fatalf("exit %d %s %s", r.Code, r.Stdout, r.Stderr)
 	}
 	got := c.Counter.Counts()
-	if len(got) != 2 || got["Metadata"] != 2 || got["DescribeConfigs"] != 1 {
-		t.Errorf("requests %v, want Metadata 2, DescribeConfigs 1", got)
+	if len(got) != 2 || got["Metadata"] != 3 || got["DescribeConfigs"] != 1 {
+		t.Errorf("requests %v, want Metadata 3, DescribeConfigs 1", got)
 	}
 }
 

@@ -24,9 +24,16 @@ type AuditOptions struct {
 
 // AuditView is the JSON shape of `topic audit`.
 type AuditView struct {
-	Status        string           `json:"status"`
-	TopicsChecked int              `json:"topicsChecked"`
-	Findings      []topics.Finding `json:"findings"`
+	Status            string `json:"status"`
+	TopicsChecked     int    `json:"topicsChecked"`
+	PartitionsChecked int    `json:"partitionsChecked"`
+	// InternalIncluded: internal topics were audited (no --exclude-internal).
+	InternalIncluded bool `json:"internalIncluded"`
+	// Complete is false when this principal may not describe every topic:
+	// the topics it cannot see were not audited, and the status is at
+	// least UNKNOWN.
+	Complete bool             `json:"complete"`
+	Findings []topics.Finding `json:"findings"`
 }
 
 const uncleanKey = "unclean.leader.election.enable"
@@ -99,6 +106,10 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 		return err
 	}
 	defer cancel()
+	// Kafka leaves the topics this principal may not describe out of the
+	// answer silently: ask in parallel whether it may describe them all.
+	hiddenCh := make(chan string, 1)
+	go func() { hiddenCh <- kafka.HiddenTopics(ctx, a) }()
 	ts, brokers, err := a.DescribeTopics(ctx, nil)
 	if err != nil {
 		return err
@@ -137,16 +148,34 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 		bs[i] = topics.Broker{ID: b.ID, Rack: b.Rack}
 	}
 	fs := topics.Audit(in, bs, o.Audit)
-	v := AuditView{Status: topics.AuditStatus(fs), TopicsChecked: len(in), Findings: fs}
+	hidden := <-hiddenCh
+	nparts := 0
+	for _, t := range in {
+		nparts += len(t.Partitions)
+	}
+	v := AuditView{Status: topics.AuditStatus(fs), TopicsChecked: len(in), PartitionsChecked: nparts,
+		InternalIncluded: !o.ExcludeInternal, Complete: hidden == "", Findings: fs}
+	code := topics.AuditExitCode(fs)
+	if hidden != "" && code == 0 {
+		// Blind is not green (OK < UNKNOWN < WARNING < CRITICAL).
+		v.Status, code = "UNKNOWN", errs.CheckUnknown
+	}
 	if v.Findings == nil {
 		v.Findings = []topics.Finding{}
 	}
+	internal := "internal topics included"
+	if o.ExcludeInternal {
+		internal = "internal topics excluded"
+	}
+	scope := fmt.Sprintf("%s, %s, %s", plural(len(in), "topic"), plural(nparts, "partition"), internal)
 	if done, err := p.Data(v); done {
 		if err != nil {
 			return err
 		}
+	} else if len(fs) == 0 && hidden != "" {
+		fmt.Fprintf(o.F.Streams.Out, "UNKNOWN: no durability findings in the topics this principal may describe (%s), but it may not describe every topic.\n", scope)
 	} else if len(fs) == 0 {
-		fmt.Fprintf(o.F.Streams.Out, "OK: no durability findings in %s.\n", plural(len(in), "topic"))
+		fmt.Fprintf(o.F.Streams.Out, "OK: no durability findings in %s.\n", scope)
 	} else {
 		rows := make([][]string, len(fs))
 		for i, f := range fs {
@@ -155,8 +184,12 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 		if err := p.Table(AuditHeaders, rows); err != nil {
 			return err
 		}
+		o.F.Warnf("Audited %s.", scope)
 	}
-	if code := topics.AuditExitCode(fs); code != 0 {
+	if hidden != "" {
+		o.F.Warnf("Warning: %s", hidden)
+	}
+	if code != 0 {
 		return errs.SilentExit(code)
 	}
 	return nil

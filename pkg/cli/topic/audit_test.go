@@ -37,11 +37,11 @@ func TestAuditCleanExitsZero(t *testing.T) {
 	mkTopics(t, c, map[string]map[string]string{"good": nil})
 	craft(t, c, []cbroker{{0, "a"}, {1, "b"}, {2, "c"}}, []ctopic{{name: "good", parts: rot(3, 3, 3)}})
 	r := kctl(t, c, "topic", "audit")
-	if r.Code != 0 || r.Stdout != "OK: no durability findings in 1 topic.\n" || r.Stderr != "" {
+	if r.Code != 0 || r.Stdout != "OK: no durability findings in 1 topic, 3 partitions, internal topics included.\n" || r.Stderr != "" {
 		t.Errorf("exit %d %q %q", r.Code, r.Stdout, r.Stderr)
 	}
 	r = kctl(t, c, "topic", "audit", "-o", "json")
-	if r.Code != 0 || r.Stdout != "{\n  \"status\": \"OK\",\n  \"topicsChecked\": 1,\n  \"findings\": []\n}\n" {
+	if r.Code != 0 || r.Stdout != "{\n  \"status\": \"OK\",\n  \"topicsChecked\": 1,\n  \"partitionsChecked\": 3,\n  \"internalIncluded\": true,\n  \"complete\": true,\n  \"findings\": []\n}\n" {
 		t.Errorf("exit %d %q", r.Code, r.Stdout)
 	}
 }
@@ -70,7 +70,7 @@ func TestAuditWarningsExitOne(t *testing.T) {
 		"WARNING   loose  unclean-leader-election-enabled    unclean.leader.election.enable=true: an out-of-sync replica can become leader and acknowledged writes are lost\n" +
 		"WARNING   two    min-isr-equals-replication-factor  min.insync.replicas=2 equals the replication factor: one broker down blocks every acks=all write\n" +
 		"WARNING   two    replication-factor-below-minimum   replication factor 2, below the minimum 3: losing 2 brokers can lose acknowledged data\n"
-	if r.Code != 1 || r.Stdout != want || r.Stderr != "" {
+	if r.Code != 1 || r.Stdout != want || r.Stderr != "Audited 2 topics, 8 partitions, internal topics included.\n" {
 		t.Errorf("exit %d\n%s\nwant\n%s\nstderr %q", r.Code, r.Stdout, want, r.Stderr)
 	}
 	// Thresholds are flags.
@@ -101,6 +101,9 @@ func TestAuditCriticalExitsTwo(t *testing.T) {
 	want := `{
   "status": "CRITICAL",
   "topicsChecked": 3,
+  "partitionsChecked": 4,
+  "internalIncluded": true,
+  "complete": true,
   "findings": [
     {
       "severity": "CRITICAL",
@@ -126,7 +129,9 @@ func TestAuditCriticalExitsTwo(t *testing.T) {
 	if r.Code != 2 || r.Stdout != want {
 		t.Errorf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	// Request plan: one Metadata and one DescribeConfigs after connecting.
+	// Request plan: one Metadata and one DescribeConfigs after connecting,
+	// and in parallel the Metadata probing whether this principal may
+	// describe every topic.
 	c2 := testkit.Cluster(t, sandbox.Options{Brokers: 1, Count: true})
 	mkTopics(t, c2, map[string]map[string]string{"a": nil, "b": nil, "c": nil})
 	f, _ := testkit.Factory(t, testkit.Settings(c2), "json")
@@ -139,7 +144,7 @@ func TestAuditCriticalExitsTwo(t *testing.T) {
 	if err := topic.RunAudit(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
-	if got := c2.Counter.Counts(); !reflect.DeepEqual(got, map[string]int{"Metadata": 1, "DescribeConfigs": 1}) {
+	if got := c2.Counter.Counts(); !reflect.DeepEqual(got, map[string]int{"Metadata": 2, "DescribeConfigs": 1}) {
 		t.Errorf("requests %v", got)
 	}
 }
