@@ -77,6 +77,12 @@ var digitsRE = regexp.MustCompile(`^\d+$`)
 // in loc (nil: UTC), named zoneName in echoes. A local time that a
 // daylight-saving change skips or repeats is rejected as ambiguous.
 func ParseDateTime(s string, loc *time.Location, zoneName string) (Instant, error) {
+	return ParseDateTimeFlag("--to-datetime", s, loc, zoneName)
+}
+
+// ParseDateTimeFlag is ParseDateTime for another flag (topic consume's
+// --from-time and --until-time), named in its errors.
+func ParseDateTimeFlag(flag, s string, loc *time.Location, zoneName string) (Instant, error) {
 	if loc == nil {
 		loc, zoneName = time.UTC, "UTC"
 	}
@@ -85,7 +91,7 @@ func ParseDateTime(s string, loc *time.Location, zoneName string) (Instant, erro
 	}
 	in := strings.TrimSpace(s)
 	bad := func(why string) (Instant, error) {
-		return Instant{}, fmt.Errorf("invalid --to-datetime %q: %s; accepted forms:%s", s, why, AcceptedFormsText())
+		return Instant{}, fmt.Errorf("invalid %s %q: %s; accepted forms:%s", flag, s, why, AcceptedFormsText())
 	}
 	if in == "" {
 		return bad("empty")
@@ -252,9 +258,15 @@ const DurationForms = "Go durations (90m, 1h30m), days (2d, 2d12h) or ISO-8601 (
 // (2d, 2d12h) or ISO-8601 (PT1H30M, P1DT2H, as Kafka's --by-duration).
 // Negative durations would point into the future and are rejected.
 func ParseDuration(s string) (time.Duration, error) {
+	return ParseDurationFlag("--by-duration", s)
+}
+
+// ParseDurationFlag is ParseDuration for another flag (topic consume's
+// --from-duration), named in its errors.
+func ParseDurationFlag(flag, s string) (time.Duration, error) {
 	in := strings.TrimSpace(s)
 	bad := func(why string) (time.Duration, error) {
-		return 0, fmt.Errorf("invalid --by-duration %q: %s; use %s", s, why, DurationForms)
+		return 0, fmt.Errorf("invalid %s %q: %s; use %s", flag, s, why, DurationForms)
 	}
 	if in == "" {
 		return bad("empty")

@@ -9,7 +9,7 @@ import (
 
 // NewCmd returns `kctl offsets`.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "offsets", Short: "Reset consumer-group offsets", Args: cmdutil.NoArgs}
-	cmd.AddCommand(NewCmdReset(f, nil))
+	cmd := &cobra.Command{Use: "offsets", Short: "Look up partition offsets by time; reset consumer-group offsets", Args: cmdutil.NoArgs}
+	cmd.AddCommand(NewCmdReset(f, nil), NewCmdGet(f, nil))
 	return cmd
 }
