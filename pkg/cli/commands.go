@@ -10,6 +10,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/health"
 	"github.com/kctl-dev/kctl/pkg/cli/lag"
 	"github.com/kctl-dev/kctl/pkg/cli/offsets"
+	"github.com/kctl-dev/kctl/pkg/cli/partitions"
 	"github.com/kctl-dev/kctl/pkg/cli/topic"
 	"github.com/kctl-dev/kctl/pkg/cli/user"
 )
@@ -20,5 +21,6 @@ import (
 func addIssueCommands(f *cmdutil.Factory, add func(group string, cmds ...*cobra.Command)) {
 	add("inspect", topic.NewCmd(f), group.NewCmd(f), lag.NewCmd(f))
 	add("change", offsets.NewCmd(f), acl.NewCmd(f), user.NewCmd(f))
+	add("change", partitions.NewCmd(f))
 	add("check", check.NewCmd(f), health.NewCmd(f))
 }
