@@ -487,11 +487,17 @@ func writeKeystore(f *sandbox.TLSFiles) error {
 }
 
 // randomClusterID is a Kafka cluster id: 16 random bytes, URL-safe base64
-// without padding (what `kafka-storage random-uuid` prints).
+// without padding (what `kafka-storage random-uuid` prints). Like Kafka's
+// Uuid.randomUuid it never starts with '-': the storage tool's argument
+// parser would take "-t -xyz..." for a missing value (1 start in 64 failed).
 func randomClusterID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	for {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		if id := base64.RawURLEncoding.EncodeToString(b[:]); id[0] != '-' {
+			return id
+		}
+	}
 }
 
 // freePorts reserves n loopback ports; release frees them for the nodes.
