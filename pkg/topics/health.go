@@ -50,19 +50,30 @@ func (h Health) Any() bool {
 	return h.UnderReplicated || h.UnderMinISR || h.AtMinISR || h.Unavailable || h.LeaderNotPreferred
 }
 
+// HasLeader reports whether a partition has a leader: a leader id that is
+// a live broker. Kafka's Admin client turns a leader id missing from the
+// metadata's broker list into no leader (TopicPartitionInfo.leader() is
+// null), so kafka-topics.sh prints "Leader: none" for it and counts it
+// unavailable and under min ISR; kctl does the same.
+func HasLeader(leader int32, live map[int32]bool) bool {
+	return leader >= 0 && live[leader] // Kafka sends -1; any negative id is no broker
+}
+
 // Classify judges one partition. minISR is the topic's effective
 // min.insync.replicas; 0 or less means unknown, and then only the
 // leaderless case counts as under min ISR and nothing as at min ISR.
-// live holds the ids of the brokers in the cluster metadata.
+// live holds the ids of the brokers in the cluster metadata; a leader id
+// not among them is no leader (HasLeader).
 func Classify(leader int32, replicas, isr []int32, minISR int, live map[int32]bool) Health {
-	hasLeader := leader >= 0 // Kafka sends -1; any negative id is no broker
+	hasLeader := HasLeader(leader, live)
 	h := Health{
 		UnderReplicated: len(isr) < len(replicas),
-		Unavailable:     !hasLeader || !live[leader],
+		Unavailable:     !hasLeader,
 	}
 	h.UnderMinISR = !hasLeader || (minISR > 0 && len(isr) < minISR)
 	h.AtMinISR = minISR > 0 && len(isr) == minISR
-	h.LeaderNotPreferred = len(replicas) > 0 && leader != replicas[0]
+	// No leader is not the preferred leader either.
+	h.LeaderNotPreferred = len(replicas) > 0 && (!hasLeader || leader != replicas[0])
 	return h
 }
 

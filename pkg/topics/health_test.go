@@ -17,7 +17,10 @@ func TestClassify(t *testing.T) {
 		{"below min isr", 1, []int32{1, 2, 3}, []int32{1}, 2, Health{UnderReplicated: true, UnderMinISR: true}},
 		{"no leader", -1, []int32{1, 2, 3}, []int32{1, 2, 3}, 2, Health{UnderMinISR: true, Unavailable: true, LeaderNotPreferred: true}},
 		{"no leader, empty isr", -1, []int32{1, 2, 3}, nil, 2, Health{UnderReplicated: true, UnderMinISR: true, Unavailable: true, LeaderNotPreferred: true}},
-		{"dead leader", 9, []int32{9, 2, 3}, []int32{9, 2, 3}, 2, Health{Unavailable: true}},
+		// A leader id that is no live broker is no leader (Kafka's
+		// tool: "Leader: none", unavailable and under min ISR).
+		{"dead leader", 9, []int32{9, 2, 3}, []int32{9, 2, 3}, 2, Health{Unavailable: true, UnderMinISR: true, LeaderNotPreferred: true}},
+		{"dead leader, min isr unknown", 9, []int32{9, 2, 3}, []int32{9, 2, 3}, 0, Health{Unavailable: true, UnderMinISR: true, LeaderNotPreferred: true}},
 		{"not preferred", 2, []int32{1, 2, 3}, []int32{1, 2, 3}, 2, Health{LeaderNotPreferred: true}},
 		{"rf1 at min isr 1", 1, []int32{1}, []int32{1}, 1, Health{AtMinISR: true}},
 		{"min isr above rf", 1, []int32{1, 2}, []int32{1, 2}, 3, Health{UnderMinISR: true}},

@@ -230,8 +230,8 @@ func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.C
 				p.Offline = append(p.Offline, name+leaderNote(pt.Leader))
 			}
 			if h.UnderMinISR {
-				if pt.Leader < 0 {
-					p.UnderMinISR = append(p.UnderMinISR, name+" no leader")
+				if !topics.HasLeader(pt.Leader, live) {
+					p.UnderMinISR = append(p.UnderMinISR, name+leaderNote(pt.Leader))
 				} else {
 					p.UnderMinISR = append(p.UnderMinISR, fmt.Sprintf("%s isr %d of min %d", name, len(pt.ISR), minISR[t.Name]))
 				}

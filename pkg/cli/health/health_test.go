@@ -208,7 +208,7 @@ func craftedMetadata(c *sandbox.Cluster) {
 			{0, []int32{0, 1, 2}, []int32{0}},       // under min ISR (1 < 2), under-replicated
 			{1, []int32{1, 2, 0}, []int32{1, 2}},    // at min ISR (2 = 2), under-replicated
 			{2, []int32{2, 0, 1}, []int32{2, 0, 1}}, // healthy
-			{7, []int32{7, 0, 1}, []int32{7, 0, 1}}, // offline: the leader is not a live broker
+			{7, []int32{7, 0, 1}, []int32{7, 0, 1}}, // offline and under min ISR: a leader that is no live broker is no leader (kafka-topics.sh)
 		} {
 			pp := kmsg.NewMetadataResponseTopicPartition()
 			pp.Partition = int32(len(t.Partitions))
@@ -232,8 +232,8 @@ func TestCraftedPartitionProblems(t *testing.T) {
 	craftedMetadata(c)
 
 	r := run(t, on(c, "10s", "--format", "nagios", "--expect-brokers", "3")...)
-	want := "KAFKA CRITICAL - 2 offline partitions, 2 under-min-ISR, 3 under-replicated, 1 at-min-ISR; 1 topic, 5 partitions checked | " +
-		"brokers=3;;3: offline=2;;0 under_min_isr=2;;0 urp=3;0 at_min_isr=1;0\n"
+	want := "KAFKA CRITICAL - 2 offline partitions, 3 under-min-ISR, 3 under-replicated, 1 at-min-ISR; 1 topic, 5 partitions checked | " +
+		"brokers=3;;3: offline=2;;0 under_min_isr=3;;0 urp=3;0 at_min_isr=1;0\n"
 	if r.Code != 2 || r.Stdout != want {
 		t.Errorf("exit %d\n got %q\nwant %q\n%s", r.Code, r.Stdout, want, r.Stderr)
 	}
@@ -255,7 +255,7 @@ func TestCraftedPartitionProblems(t *testing.T) {
 				t.Errorf("offline details %q", ch.Details)
 			}
 		case "under-min-isr":
-			if strings.Join(ch.Details, "|") != "crafted[0] no leader|crafted[1] isr 1 of min 2" {
+			if strings.Join(ch.Details, "|") != "crafted[0] no leader|crafted[1] isr 1 of min 2|crafted[4] leader 7 not live" {
 				t.Errorf("under-min-isr details %q", ch.Details)
 			}
 		case "at-min-isr":
@@ -273,7 +273,7 @@ func TestCraftedPartitionProblems(t *testing.T) {
 
 	r = run(t, on(c, "10s", "--format", "prometheus")...)
 	p := promSamples(t, r.Stdout)
-	for k, v := range map[string]float64{"kctl_partitions_offline": 2, "kctl_partitions_under_min_isr": 2,
+	for k, v := range map[string]float64{"kctl_partitions_offline": 2, "kctl_partitions_under_min_isr": 3,
 		"kctl_partitions_under_replicated": 3, "kctl_partitions_at_min_isr": 1,
 		"kctl_health_status{check=offline-partitions}": 2, "kctl_health_status{check=under-replicated}": 1} {
 		if p[k] != v {

@@ -43,7 +43,9 @@ type TopicView struct {
 	Partitions        []PartitionView    `json:"partitions"`
 }
 
-// PartitionView is one partition; leader is -1 when there is none.
+// PartitionView is one partition; leader is -1 when there is none: no
+// leader id, or one that is no live broker (kafka-topics.sh prints
+// "Leader: none" for both).
 // UnderMinISR and AtMinISR are null when min.insync.replicas was not
 // fetched (no health filter, no --configs), except that a leaderless
 // partition is under min ISR whatever the config. The offset fields are
@@ -235,7 +237,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		var tps []kafka.TopicPartition
 		for _, m := range out {
 			for _, j := range m.parts {
-				if pi := m.t.Partitions[j]; pi.Leader >= 0 {
+				if pi := m.t.Partitions[j]; topics.HasLeader(pi.Leader, live) {
 					tps = append(tps, kafka.TopicPartition{Topic: m.t.Name, Partition: pi.Partition})
 				}
 			}
@@ -262,10 +264,11 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			h := topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)
 			pv := PartitionView{Partition: pi.Partition, Leader: pi.Leader, Replicas: nonNil(pi.Replicas), ISR: nonNil(pi.ISR),
 				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h}
-			if pi.Leader < 0 {
+			leaderless := !topics.HasLeader(pi.Leader, live)
+			if leaderless {
 				pv.Leader = -1
 			}
-			if known || pi.Leader < 0 {
+			if known || leaderless {
 				// Without a leader a partition is under min ISR
 				// whatever min.insync.replicas says.
 				under := h.UnderMinISR
