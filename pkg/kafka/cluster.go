@@ -27,67 +27,38 @@ type ClusterInfo struct {
 	Brokers      []Broker `json:"brokers"`
 }
 
-// Cluster describes the cluster from one fresh Metadata request. sarama
-// cannot ask for "no topics" (an empty list encodes as "all topics"), so the
-// answer carries every topic; only the broker part is kept.
+// Cluster describes the cluster from one Metadata answer: Connect's, when
+// no describe used it yet (sarama cannot ask for "no topics", so a fresh
+// request would carry every topic anyway); only the broker part is kept.
 func (a *Admin) Cluster(ctx context.Context) (*ClusterInfo, error) {
-	req := sarama.NewMetadataRequest(a.conf.Version, nil)
-	req.AllowAutoTopicCreation = false
-	type answer struct {
-		addr string
-		resp *sarama.MetadataResponse
-	}
-	b, err := a.anyBroker()
+	md, err := a.metadata(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	// Waiting for the connection happens inside Do: it can hang as long
-	// as a request can.
-	r, err := Do(ctx, "broker "+b.Addr()+": Metadata", func() (answer, error) {
-		if err := a.connected(b); err != nil {
-			return answer{}, err
-		}
-		resp, err := b.GetMetadata(req)
-		if err != nil {
-			return answer{}, a.classify(b.Addr(), err)
-		}
-		return answer{b.Addr(), resp}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	resp := r.resp
-	info := &ClusterInfo{ControllerID: resp.ControllerID}
-	if resp.ClusterID != nil {
-		info.ClusterID = *resp.ClusterID
-	}
-	for _, br := range resp.Brokers {
-		info.Brokers = append(info.Brokers, Broker{ID: br.ID(), Addr: br.Addr(), Rack: br.Rack()})
-	}
-	sort.Slice(info.Brokers, func(i, j int) bool { return info.Brokers[i].ID < info.Brokers[j].ID })
-	return info, nil
+	return &ClusterInfo{ClusterID: md.ClusterID, ControllerID: md.ControllerID, Brokers: md.Brokers}, nil
 }
 
-// anyBroker picks the least loaded broker of the client and starts opening
-// its connection if needed, without waiting: call connected inside Do.
-func (a *Admin) anyBroker() (*sarama.Broker, error) {
+// anyBroker is the connection for requests any broker can answer: the
+// preferred broker (PreferBroker), else the bootstrap connection, else the
+// first live broker. It starts opening the connection without waiting:
+// call connected inside Do.
+func (a *Admin) anyBroker() (brokerConn, error) {
 	if id := a.preferred.Load() - 1; id >= 0 {
-		if b, err := a.client.Broker(id); err == nil { // opens it asynchronously
+		if b, err := a.conn(id); err == nil {
 			return b, nil
 		}
 	}
-	b := a.client.LeastLoadedBroker() // opens it asynchronously
-	if b == nil {
-		bs := a.client.Brokers()
-		if len(bs) == 0 {
-			return nil, &errs.Unreachable{Msg: "the cluster metadata lists no brokers"}
-		}
-		b = bs[0]
-		if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
-			return nil, a.classify(b.Addr(), err)
-		}
+	a.t.mu.Lock()
+	seed, seedID := a.t.seed, a.t.seedID
+	a.t.mu.Unlock()
+	if seed != nil {
+		return brokerConn{seed, seedID}, nil
 	}
-	return b, nil
+	bs := a.t.brokerList()
+	if len(bs) == 0 {
+		return brokerConn{}, &errs.Unreachable{Msg: "the cluster metadata lists no brokers"}
+	}
+	return a.conn(bs[0].ID)
 }
 
 // connected waits until b's connection is open (or failed). sarama's Open
@@ -133,7 +104,7 @@ func (a *Admin) APIVersions(ctx context.Context) (addr string, apis []APIVersion
 		return "", nil, err
 	}
 	r, err := Do(ctx, "broker "+b.Addr()+": ApiVersions", func() (answer, error) {
-		if err := a.connected(b); err != nil {
+		if err := a.connected(b.Broker); err != nil {
 			return answer{b.Addr(), nil}, err
 		}
 		// v3 is what every broker from 2.4 answers; older ones answer

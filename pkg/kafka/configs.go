@@ -215,14 +215,8 @@ func configErr(r ConfigResource, kerr sarama.KError, msg string) error {
 	return fmt.Errorf("%s: %w", r, kerr)
 }
 
-// brokerByID returns the client's connection to broker id.
-func (a *Admin) brokerByID(id int32) (*sarama.Broker, error) {
-	b, err := a.client.Broker(id)
-	if err != nil {
-		return nil, fmt.Errorf("broker %d is not in the cluster metadata", id)
-	}
-	return b, nil
-}
+// brokerByID returns the shared connection to broker id.
+func (a *Admin) brokerByID(id int32) (brokerConn, error) { return a.conn(id) }
 
 func describeConfigsVersion(v sarama.KafkaVersion) int16 {
 	switch {
@@ -367,7 +361,7 @@ type ConfigChange struct {
 // Unknown names and invalid values come back as a *KafkaError carrying
 // Kafka's message.
 func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, changes []ConfigChange, validateOnly bool) error {
-	var b *sarama.Broker
+	var b brokerConn
 	var err error
 	if r.Type == BrokerResource && r.Name != "" {
 		id, perr := strconv.ParseInt(r.Name, 10, 32)

@@ -35,14 +35,14 @@ type Options struct {
 type Admin struct {
 	settings config.Settings
 	conf     *sarama.Config
-	client   sarama.Client
 	verbose  io.Writer
+	t        transport // metadata and shared connections (transport.go)
 
 	mu    sync.Mutex
 	conns []*sarama.Broker // dedicated connections opened for parallel work
 	pool  connPool         // idle dedicated connections, per broker (groups_pool.go)
 
-	preferred atomic.Int32 // 1 + the id anyBroker picks (PreferBroker); 0: sarama's least-loaded
+	preferred atomic.Int32 // 1 + the id anyBroker picks (PreferBroker); 0: the bootstrap broker
 }
 
 // Connect opens a client to the cluster and fetches metadata, within ctx
@@ -70,38 +70,12 @@ func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) 
 	dl, _ := ctx.Deadline()
 	sctx, scancel := context.WithDeadline(ctx, dl.Add(-diagnoseReserve(time.Until(dl))))
 	defer scancel()
-	type result struct {
-		c   sarama.Client
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		c, err := sarama.NewClient(s.Brokers, conf)
-		ch <- result{c, err}
-	}()
-	select {
-	case r := <-ch:
-		if r.err != nil {
-			err := a.diagnose(ctx, r.err)
-			a.detach()
-			return nil, err
-		}
-		a.client = r.c
-	case <-sctx.Done():
-		go func() { // the dial goroutine may still finish: close what it opens
-			if r := <-ch; r.c != nil {
-				r.c.Close()
-			}
-		}()
-		err := a.diagnose(ctx, sctx.Err())
+	if err := a.bootstrap(sctx); err != nil {
+		err := a.diagnose(ctx, err)
 		a.detach()
 		return nil, err
 	}
-	if a.verbose != nil {
-		// Only with -v: naming the controller opens a connection to it, and
-		// a hung controller must not stall commands that never need it.
-		a.logf("connected: %d brokers, controller %s", len(a.client.Brokers()), a.controllerString())
-	}
+	a.logf("connected: %d brokers, controller %d", len(a.t.brokerList()), a.t.controllerID())
 	return a, nil
 }
 
@@ -118,21 +92,13 @@ func saslNote(s config.Settings) string {
 	return fmt.Sprintf(", SASL %s as %s", s.SASL.Mechanism, s.SASL.Username)
 }
 
-func (a *Admin) controllerString() string {
-	c, err := a.client.Controller()
-	if err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%d (%s)", c.ID(), c.Addr())
-}
-
 // Settings returns the resolved settings (password included: do not print).
 func (a *Admin) Settings() config.Settings { return a.settings }
 
-// Close closes the client and every dedicated connection.
+// Close closes every connection of the command.
 func (a *Admin) Close() error {
 	a.mu.Lock()
-	conns := a.conns
+	conns := append(a.conns, a.t.closeAll()...)
 	a.conns = nil
 	a.mu.Unlock()
 	done := make(chan error, 1)
@@ -140,11 +106,7 @@ func (a *Admin) Close() error {
 		for _, b := range conns {
 			_ = b.Close()
 		}
-		var err error
-		if a.client != nil {
-			err = a.client.Close()
-		}
-		done <- err
+		done <- nil
 	}()
 	// sarama takes a broker's lock to close it (and the client's lock, which
 	// a caller blocked on a broker lock may hold); a broker stuck in its
@@ -368,15 +330,6 @@ func (a *Admin) dial(ctx context.Context, addr string, id int32) (*sarama.Broker
 	a.mu.Unlock()
 	a.logf("opened connection to broker %d (%s)", id, addr)
 	return b, nil
-}
-
-// Conn opens a dedicated connection to the broker with this id.
-func (a *Admin) Conn(ctx context.Context, id int32) (*sarama.Broker, error) {
-	b, err := a.client.Broker(id)
-	if err != nil {
-		return nil, fmt.Errorf("broker %d is not in the cluster metadata: %w", id, err)
-	}
-	return a.dial(ctx, b.Addr(), id)
 }
 
 // Do runs fn, returning early with a bounded-wait error when ctx ends first.

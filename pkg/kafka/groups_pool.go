@@ -81,23 +81,8 @@ func onBroker[T any](ctx context.Context, a *Admin, b Broker, what string, fn fu
 	return v, nil
 }
 
-// brokers lists the brokers of the client's metadata, by id.
-func (a *Admin) brokers() []Broker {
-	var out []Broker
-	for _, b := range a.client.Brokers() {
-		out = append(out, Broker{ID: b.ID(), Addr: b.Addr(), Rack: b.Rack()})
-	}
-	sortBrokers(out)
-	return out
-}
-
-func sortBrokers(bs []Broker) {
-	for i := 1; i < len(bs); i++ {
-		for j := i; j > 0 && bs[j].ID < bs[j-1].ID; j-- {
-			bs[j], bs[j-1] = bs[j-1], bs[j]
-		}
-	}
-}
+// brokers lists the brokers of the metadata, by id.
+func (a *Admin) brokers() []Broker { return a.t.brokerList() }
 
 // isNetErr reports a connection-level failure.
 func isNetErr(err error) bool {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sort"
 	"sync"
 
 	"github.com/kctl-dev/kctl/pkg/config"
@@ -29,14 +28,7 @@ type BrokerProbe struct {
 
 // MetadataBrokers are the brokers of the metadata the client fetched when
 // it connected, by id. It sends no request.
-func (a *Admin) MetadataBrokers() []Broker {
-	var out []Broker
-	for _, b := range a.client.Brokers() {
-		out = append(out, Broker{ID: b.ID(), Addr: b.Addr(), Rack: b.Rack()})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
+func (a *Admin) MetadataBrokers() []Broker { return a.t.brokerList() }
 
 // ProbeBrokers probes every broker in parallel (bounded fan-out), each
 // within ctx: a broker that accepts and never answers costs the deadline,

@@ -348,25 +348,7 @@ func (o *GroupOffsets) offsetsOrNil() map[TopicPartition]int64 {
 // metadataPartitions lists the partitions of the client's metadata (read
 // at connect) for topics in scope.
 func (a *Admin) metadataPartitions(inScope func(string) bool) ([]TopicPartition, error) {
-	topics, err := a.client.Topics()
-	if err != nil {
-		return nil, err
-	}
-	var out []TopicPartition
-	for _, t := range topics {
-		if !inScope(t) {
-			continue
-		}
-		ps, err := a.client.Partitions(t)
-		if err != nil {
-			continue
-		}
-		for _, p := range ps {
-			out = append(out, TopicPartition{Topic: t, Partition: p})
-		}
-	}
-	SortPartitions(out)
-	return out, nil
+	return a.t.partitions(inScope), nil
 }
 
 // fillRecordTimes reads, for every lagging partition, the timestamp of the
@@ -483,7 +465,7 @@ func (a *Admin) fetchRound(ctx context.Context, rounds [][]fetchWant, iso Isolat
 		byLeader := map[int32][]fetchWant{}
 		leaders := map[int32]Broker{}
 		for _, w := range r {
-			b, err := a.client.Leader(w.tp.Topic, w.tp.Partition)
+			b, err := a.leaderConn(w.tp)
 			if err != nil {
 				continue
 			}

@@ -62,7 +62,7 @@ func (a *Admin) ListOffsets(ctx context.Context, parts []TopicPartition, spec in
 		if attempt > 0 {
 			topics := topicsOf(pending)
 			a.logf("refreshing metadata for %d topics after leader errors", len(topics))
-			if err := a.client.RefreshMetadata(topics...); err != nil {
+			if err := a.refreshMetadata(ctx, topics); err != nil {
 				a.logf("metadata refresh: %v", err)
 			}
 		}
@@ -109,10 +109,10 @@ func retriableLeaderErr(err error) bool {
 
 func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spec int64, iso Isolation, out map[TopicPartition]PartitionOffset) ([]TopicPartition, error) {
 	byLeader := map[int32][]TopicPartition{}
-	leaders := map[int32]*sarama.Broker{}
+	leaders := map[int32]brokerConn{}
 	var retry []TopicPartition
 	for _, tp := range parts {
-		b, err := a.client.Leader(tp.Topic, tp.Partition)
+		b, err := a.leaderConn(tp)
 		if err != nil {
 			if retriableLeaderErr(err) || errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
 				out[tp] = PartitionOffset{Offset: -1, Err: fmt.Errorf("%s: %w", tp, err)}
@@ -138,7 +138,7 @@ func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spe
 		a.logf("ListOffsets(%d) to broker %d (%s): %d partitions", spec, id, b.Addr(), len(byLeader[id]))
 		resp, err := Do(ctx, fmt.Sprintf("list offsets on broker %d (%s)", id, b.Addr()), func() (*sarama.OffsetResponse, error) {
 			// The client's broker may be being opened by another goroutine.
-			if err := a.connected(b); err != nil {
+			if err := a.connected(b.Broker); err != nil {
 				return nil, err
 			}
 			return b.GetAvailableOffsets(req)

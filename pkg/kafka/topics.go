@@ -73,6 +73,12 @@ func (a *Admin) DescribeCluster(ctx context.Context, names []string) (*Metadata,
 }
 
 func (a *Admin) metadata(ctx context.Context, names []string) (*Metadata, error) {
+	if a.preferred.Load() == 0 {
+		if md := a.t.takeFresh(names); md != nil {
+			a.logf("Metadata: %s from the answer read at connect", topicsNote(names))
+			return md, nil
+		}
+	}
 	b, err := a.anyBroker()
 	if err != nil {
 		return nil, err
@@ -81,12 +87,18 @@ func (a *Admin) metadata(ctx context.Context, names []string) (*Metadata, error)
 	req := sarama.NewMetadataRequest(a.conf.Version, names)
 	req.AllowAutoTopicCreation = false
 	a.logf("Metadata to broker %d (%s): %s", b.ID(), b.Addr(), topicsNote(names))
-	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
+	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) {
+		if err := a.connected(b.Broker); err != nil {
+			return nil, err
+		}
+		return b.GetMetadata(req)
+	})
 	if err != nil {
 		return nil, a.classify(b.Addr(), err)
 	}
 	md := convertMetadata(resp)
 	resp = nil // let the sarama copy go before callers build their views
+	a.t.store(md, names)
 	return md, nil
 }
 
@@ -159,13 +171,6 @@ func topicErr(name string, kerr sarama.KError) error {
 	return fmt.Errorf("topic %q: %w", name, kerr)
 }
 
-// KnownBrokers are the brokers in the client's cached metadata (from
-// connecting; no request), sorted by id.
-func (a *Admin) KnownBrokers() []Broker {
-	var out []Broker
-	for _, b := range a.client.Brokers() {
-		out = append(out, Broker{ID: b.ID(), Addr: b.Addr(), Rack: b.Rack()})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
+// KnownBrokers are the brokers in the metadata read at connect (no
+// request), sorted by id.
+func (a *Admin) KnownBrokers() []Broker { return a.t.brokerList() }

@@ -209,13 +209,18 @@ func (a *Admin) CreatePartitions(ctx context.Context, topic string, total int32,
 // controller once and retries.
 func (a *Admin) onController(ctx context.Context, what string, fn func(*sarama.Broker) (retry bool, err error)) error {
 	for attempt := 0; ; attempt++ {
-		b, err := a.client.Controller()
+		b, err := a.controller()
 		if err != nil {
 			return fmt.Errorf("%s: no controller in the cluster metadata: %s", what, cleanSarama(err))
 		}
 		_ = b.Open(a.conf)
 		a.logf("%s on controller %d (%s)", what, b.ID(), b.Addr())
-		retry, err := Do(ctx, fmt.Sprintf("%s on broker %d (%s)", what, b.ID(), b.Addr()), func() (bool, error) { return fn(b) })
+		retry, err := Do(ctx, fmt.Sprintf("%s on broker %d (%s)", what, b.ID(), b.Addr()), func() (bool, error) {
+			if err := a.connected(b.Broker); err != nil {
+				return false, err
+			}
+			return fn(b.Broker)
+		})
 		if err != nil {
 			var ke *KafkaError
 			if errors.As(err, &ke) {
@@ -229,7 +234,7 @@ func (a *Admin) onController(ctx context.Context, what string, fn func(*sarama.B
 		if attempt > 0 {
 			return fmt.Errorf("%s: broker %d keeps answering NOT_CONTROLLER", what, b.ID())
 		}
-		if _, err := a.client.RefreshController(); err != nil {
+		if err := a.refreshMetadata(ctx, nil); err != nil {
 			return fmt.Errorf("%s: finding the controller: %s", what, cleanSarama(err))
 		}
 	}

@@ -127,7 +127,7 @@ func (a *Admin) DeleteSCRAM(ctx context.Context, user, mechanism string) error {
 // requires, refreshing the controller once if the broker says it moved.
 func (a *Admin) alterSCRAM(ctx context.Context, what string, req *sarama.AlterUserScramCredentialsRequest) error {
 	for attempt := 0; ; attempt++ {
-		b, err := a.client.Controller()
+		b, err := a.controller()
 		if err != nil {
 			return fmt.Errorf("cannot %s: no controller in the cluster metadata: %w", what, err)
 		}
@@ -151,7 +151,7 @@ func (a *Admin) alterSCRAM(ctx context.Context, what string, req *sarama.AlterUs
 			return nil
 		case sarama.ErrNotController:
 			if attempt == 0 {
-				if _, err := a.client.RefreshController(); err == nil {
+				if err := a.refreshMetadata(ctx, nil); err == nil {
 					continue
 				}
 			}

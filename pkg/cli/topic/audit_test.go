@@ -129,16 +129,16 @@ func TestAuditCriticalExitsTwo(t *testing.T) {
 	if r.Code != 2 || r.Stdout != want {
 		t.Errorf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	// Request plan: one Metadata and one DescribeConfigs after connecting,
-	// and in parallel the Metadata probing whether this principal may
-	// describe every topic.
+	// Request plan for the whole command: connect's Metadata (the
+	// description), one DescribeConfigs and, in parallel, the Metadata
+	// probing whether this principal may describe every topic.
 	c2 := testkit.Cluster(t, sandbox.Options{Brokers: 1, Count: true})
 	mkTopics(t, c2, map[string]map[string]string{"a": nil, "b": nil, "c": nil})
+	c2.Counter.Reset()
 	f, _ := testkit.Factory(t, testkit.Settings(c2), "json")
 	if _, err := f.Admin(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c2.Counter.Reset()
 	o := &topic.AuditOptions{F: f}
 	o.Audit.MinReplicationFactor, o.Audit.MinISR = 1, 1
 	if err := topic.RunAudit(context.Background(), o); err != nil {

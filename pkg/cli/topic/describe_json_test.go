@@ -276,13 +276,13 @@ func TestDescribeOffsetsLeadersInParallel(t *testing.T) {
 	if len(leaders) < 2 {
 		t.Fatalf("leaders %v: want several brokers to lead", leaders)
 	}
+	c.Counter.SetLatency(50 * time.Millisecond)
+	defer c.Counter.SetLatency(0)
+	c.Counter.Reset()
 	f, _ := testkit.Factory(t, testkit.Settings(c), "json")
 	if _, err := f.Admin(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c.Counter.SetLatency(50 * time.Millisecond)
-	defer c.Counter.SetLatency(0)
-	c.Counter.Reset()
 	if err := topic.RunDescribe(ctx, &topic.DescribeOptions{F: f, Topics: []string{"t"}, Offsets: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -219,17 +219,17 @@ func TestDescribeTableExact(t *testing.T) {
 	}
 }
 
-// Budget: one Metadata request after connecting; a filter adds exactly
-// one DescribeConfigs.
+// Budget: one Metadata request for the whole command (connect's answer is
+// the description); a filter adds exactly one DescribeConfigs.
 func TestDescribeRequestBudget(t *testing.T) {
 	c := troubled(t)
 	run := func(o *topic.DescribeOptions) map[string]int {
+		c.Counter.Reset()
 		f, _ := testkit.Factory(t, testkit.Settings(c), "json")
 		o.F = f
 		if _, err := f.Admin(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		c.Counter.Reset()
 		if err := topic.RunDescribe(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
@@ -244,11 +244,11 @@ func TestDescribeRequestBudget(t *testing.T) {
 		}
 	}
 	lr := func() map[string]int {
+		c.Counter.Reset()
 		f, _ := testkit.Factory(t, testkit.Settings(c), "json")
 		if _, err := f.Admin(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		c.Counter.Reset()
 		if err := topic.RunList(context.Background(), &topic.ListOptions{F: f}); err != nil {
 			t.Fatal(err)
 		}
@@ -360,11 +360,11 @@ func TestDescribeOffsetsTwoListOffsetsPerLeader(t *testing.T) {
 	for p := int32(0); p < 6; p++ {
 		leaders[c.Kfake.LeaderFor("t", p)] = true
 	}
+	c.Counter.Reset()
 	f, io := testkit.Factory(t, testkit.Settings(c), "json")
 	if _, err := f.Admin(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c.Counter.Reset()
 	if err := topic.RunDescribe(ctx, &topic.DescribeOptions{F: f, Topics: []string{"t"}, Offsets: true}); err != nil {
 		t.Fatal(err)
 	}
