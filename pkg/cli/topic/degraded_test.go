@@ -38,7 +38,7 @@ func TestDegradedClusterOneMetadata(t *testing.T) {
 		args []string
 		out  string // a line the output must hold
 	}{
-		{[]string{"topic", "describe"}, "degraded  2          2       2,0       2,0  -                 unavailable\n"},
+		{[]string{"topic", "describe"}, "degraded  2          none    2,0       2,0  -                 unavailable,under-min-isr,leader-not-preferred\n"},
 		{[]string{"topic", "describe", "degraded"}, "degraded  1          none    0,1       0,1  -                 unavailable,under-min-isr,leader-not-preferred\n"},
 		{[]string{"topic", "describe", "--unavailable-partitions"}, "degraded  0          none    2         -    2                 unavailable,under-min-isr,under-replicated,leader-not-preferred\n"},
 		{[]string{"topic", "list"}, "degraded  4           1                   1                 3"},
