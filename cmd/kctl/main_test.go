@@ -55,8 +55,8 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(plain.Close) // the scripts run in parallel after this function returns
-	sasl, err := sandbox.Start(sandbox.Options{Brokers: 1, SASL: "scram-sha-512"})
+	t.Cleanup(plain.Close)                                                                     // the scripts run in parallel after this function returns
+	sasl, err := sandbox.Start(sandbox.Options{Brokers: 1, SASL: "scram-sha-512", ACLs: true}) // acl_user.txtar needs an authorizer
 	if err != nil {
 		t.Fatal(err)
 	}

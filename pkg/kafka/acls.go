@@ -96,7 +96,7 @@ func (a *Admin) CreateACLs(ctx context.Context, acls []acl.ACL) error {
 	case len(failed) == len(acls):
 		// One cause for all (typically authorization): report it once.
 		var ae *errs.AuthError
-		if errors.As(first, &ae) {
+		if errors.As(first, &ae) || errors.Is(first, ErrNoAuthorizer) {
 			return first
 		}
 	}
@@ -169,13 +169,18 @@ func fromSarama(r sarama.Resource, e sarama.Acl) acl.ACL {
 	}
 }
 
+// ErrNoAuthorizer is Kafka's SECURITY_DISABLED answer to an ACL request: the
+// brokers run without authorizer.class.name, so no ACL is checked and every
+// client may do everything its listener lets it.
+var ErrNoAuthorizer = errors.New("the cluster has no authorizer configured (authorizer.class.name is unset: the broker answered SECURITY_DISABLED), so ACLs do not apply and every client may do everything")
+
 // aclError words a Kafka error from an ACL or credential API.
 func (a *Admin) aclError(addr, what, clusterOp string, code sarama.KError, msg *string) error {
 	switch code {
 	case sarama.ErrClusterAuthorizationFailed:
 		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("not authorized to %s: %s needs %s on the cluster (or to be a super user)", what, principal(a.settings), clusterOp), Err: code}
 	case sarama.ErrSecurityDisabled:
-		return fmt.Errorf("broker %s: cannot %s: the cluster has no authorizer configured (authorizer.class.name)", addr, what)
+		return fmt.Errorf("broker %s: cannot %s: %w", addr, what, ErrNoAuthorizer)
 	case sarama.ErrUnsupportedVersion:
 		return fmt.Errorf("broker %s: cannot %s: the broker does not support this request version (a Kafka older than 2.0 knows no prefixed ACLs)", addr, what)
 	}

@@ -35,8 +35,14 @@ type Options struct {
 	// TLS serves this config instead (tests craft odd certificates).
 	TLS *tls.Config
 	// ACLs turns the authorizer on; the sandbox user is a superuser.
-	ACLs    bool
-	DataDir string
+	// Without it the ACL APIs answer SECURITY_DISABLED, as Kafka without
+	// an authorizer does.
+	ACLs bool
+	// ACLsUnchecked keeps kfake's own behaviour without ACLs: the ACL APIs
+	// store and list ACLs that nothing checks. Only for request-plan tests,
+	// whose counter sees plaintext connections only.
+	ACLsUnchecked bool
+	DataDir       string
 	// Seed is "demo" or "" / "none".
 	Seed string
 	// MaxVersions emulates an older Kafka, e.g. kversion.V2_8_0().
@@ -144,6 +150,9 @@ func Start(o Options) (*Cluster, error) {
 		return nil, fmt.Errorf("start sandbox cluster: %w (is another sandbox or Kafka using the ports? try another --port)", err)
 	}
 	kafkaCompat(kc)
+	if !o.ACLs && !o.ACLsUnchecked {
+		noAuthorizer(kc)
+	}
 	c.Kfake = kc
 	c.Addrs = kc.ListenAddrs()
 	switch {

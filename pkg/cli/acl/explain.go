@@ -2,6 +2,7 @@ package acl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,6 +10,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/acl"
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/kafka"
 )
 
 // ExplainOptions are the inputs of `kctl acl explain`.
@@ -37,6 +39,9 @@ rules locally:
     DescribeConfigs; All covers every operation;
   - with no ACL on the resource at all the broker denies, unless it runs with
     allow.everyone.if.no.acl.found=true.
+
+On a cluster without an authorizer (DescribeAcls answers SECURITY_DISABLED)
+the answer is ALLOWED, saying so: Kafka checks no ACL there.
 
 Super users (broker config super.users) bypass ACLs and are invisible to
 clients, so explain cannot see them. Without --host, ACLs for specific hosts
@@ -96,10 +101,17 @@ func RunExplain(parent context.Context, o *ExplainOptions) error {
 	f := acl.NewFilter()
 	f.ResourceType = o.Query.ResourceType
 	acls, err := a.DescribeACLs(ctx, f)
-	if err != nil {
+	var e acl.Explanation
+	switch {
+	case errors.Is(err, kafka.ErrNoAuthorizer):
+		// No authorizer: Kafka checks no ACL, so the answer is known.
+		e = acl.Explanation{Decision: acl.Allowed, Matched: []acl.ACL{},
+			Reason: "the cluster has no authorizer (DescribeAcls answered SECURITY_DISABLED): Kafka checks no ACLs, so every client the listener lets in may do everything"}
+	case err != nil:
 		return err
+	default:
+		e = acl.Explain(acls, o.Query)
 	}
-	e := acl.Explain(acls, o.Query)
 	if done, err := p.Data(e); done {
 		return err
 	}

@@ -13,10 +13,10 @@ import (
 )
 
 // counted starts a plaintext sandbox whose listener counts requests (the
-// counter sees plaintext only, so the authorizer is off: request plans do
-// not depend on it).
+// counter sees plaintext only, so the authorizer is off, and the ACL APIs
+// answer as if it were on: request plans do not depend on it).
 func counted(t testing.TB, brokers int) (*sandbox.Cluster, config.Settings) {
-	c := testkit.Cluster(t, sandbox.Options{Brokers: brokers, Count: true})
+	c := testkit.Cluster(t, sandbox.Options{Brokers: brokers, Count: true, ACLsUnchecked: true})
 	return c, testkit.Settings(c)
 }
 
