@@ -211,8 +211,7 @@ func Resolve(o Overrides) (Settings, error) {
 		// means PLAINTEXT, whatever sasl.jaas.config says.
 		for _, l := range []Layer{o.Layer, env, ctxLayer} {
 			if u := str(l.SASLUsername); u != "" {
-				return Settings{}, errs.Usagef("SASL user %s is set but no SASL mechanism: add --sasl-mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 "+
-					"(or --security-protocol PLAINTEXT or SSL to connect without SASL)", u)
+				return Settings{}, userWithoutMechanism(u)
 			}
 		}
 	}
@@ -234,4 +233,40 @@ func Resolve(o Overrides) (Settings, error) {
 		s.Warnings = append(s.Warnings, "--sasl-password puts the password in your shell history and the process list: prefer KCTL_SASL_PASSWORD or --sasl-password-file")
 	}
 	return s, nil
+}
+
+func userWithoutMechanism(user string) error {
+	return errs.Usagef("SASL user %s is set but no SASL mechanism: add --sasl-mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 "+
+		"(or --security-protocol PLAINTEXT or SSL to connect without SASL)", user)
+}
+
+// ValidateContext checks a whole context as `kctl context set` is about to
+// save it, with the rules every later command applies when it resolves the
+// context (a context they would all reject must not be saved). A context
+// may still leave the password to the environment.
+func ValidateContext(c Layer) error {
+	if err := ValidateLayer(c); err != nil {
+		return err
+	}
+	merged := c
+	if f := str(c.CommandConfig); f != "" {
+		props, _, err := ParsePropertiesFile(f)
+		if err != nil {
+			return err
+		}
+		merged = merge(props, c)
+	}
+	if merged.SecurityProtocol == nil && merged.SASLMechanism == nil {
+		if u := str(merged.SASLUsername); u != "" && c.SASLUsername != nil {
+			return userWithoutMechanism(u)
+		}
+	}
+	proto := strings.ToUpper(str(merged.SecurityProtocol))
+	if m := str(merged.SASLMechanism); m != "" && (proto == Plaintext || proto == SSL) {
+		return errs.Usagef("SASL mechanism %s is set but security protocol %s uses no SASL: use SASL_PLAINTEXT or SASL_SSL, or drop the mechanism", strings.ToUpper(m), proto)
+	}
+	if (str(merged.TLSCertFile) == "") != (str(merged.TLSKeyFile) == "") {
+		return errs.Usagef("a TLS client certificate needs both --tls-cert-file and --tls-key-file")
+	}
+	return nil
 }

@@ -265,6 +265,11 @@ command line (--brokers, --security-protocol, --sasl-*, --tls-*, --command-confi
 				}
 			}
 			c = config.MergeLayers(c, o.Layer)
+			// The whole context, as every later command will resolve it:
+			// nothing is saved when they would all reject it.
+			if err := config.ValidateContext(c); err != nil {
+				return fmt.Errorf("context %q not saved: %w", args[0], err)
+			}
 			file.Contexts[args[0]] = c
 			if use || file.CurrentContext == "" {
 				file.CurrentContext = args[0]
