@@ -85,14 +85,11 @@ func (o *GetOptions) Complete() error {
 			return errs.Usagef("--partition %d: partitions are numbered from 0", p)
 		}
 	}
-	switch o.Isolation {
-	case "read_uncommitted", "":
-		o.Iso = kafka.ReadUncommitted
-	case "read_committed":
-		o.Iso = kafka.ReadCommitted
-	default:
-		return errs.Usagef("invalid --isolation %q: use read_uncommitted or read_committed", o.Isolation)
+	iso, err := kafka.ParseIsolation(o.Isolation)
+	if err != nil {
+		return errs.Usagef("%v", err)
 	}
+	o.Iso = iso
 	switch strings.ToLower(strings.TrimSpace(o.Time)) {
 	case "latest", "-1", "end":
 		o.Spec = kafka.OffsetLatest
