@@ -13,9 +13,10 @@ import (
 
 // NewCmd returns `kctl broker`.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "broker", Short: "List brokers and their configs", Args: cmdutil.NoArgs}
+	cmd := &cobra.Command{Use: "broker", Short: "List brokers, their configs, log dirs and balance", Args: cmdutil.NoArgs}
 	cmd.AddCommand(NewCmdList(f, nil))
 	cmd.AddCommand(NewCmdConfig(f))
+	cmd.AddCommand(NewCmdLogDirs(f, nil), NewCmdBalance(f, nil))
 	return cmd
 }
 

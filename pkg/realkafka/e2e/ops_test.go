@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/kctl-dev/kctl/pkg/realkafka"
 )
 
@@ -179,5 +181,125 @@ func TestOpsElectPreferredLeaders(t *testing.T) {
 	r = kctl(t, c, "partitions", "elect-leaders", "--topic", topic, "--execute")
 	if r.Code != 0 || r.Stdout != "" || r.Stderr != "Nothing to elect: every partition in scope is led by its preferred replica.\n" {
 		t.Fatalf("second election: exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// opsProduce writes n records of size bytes to topic (round-robin over its
+// partitions) and waits for every ack (acks=all).
+func opsProduce(t *testing.T, c *realkafka.Cluster, topic string, n, size int) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.Addrs()...), kgo.RecordPartitioner(kgo.RoundRobinPartitioner()), kgo.ProducerBatchMaxBytes(1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	val := []byte(strings.Repeat("v", size))
+	for i := 0; i < n; i++ {
+		cl.Produce(ctx, &kgo.Record{Topic: topic, Key: []byte(fmt.Sprintf("k%06d", i)), Value: val}, func(_ *kgo.Record, err error) {
+			if err != nil {
+				t.Errorf("produce: %v", err)
+			}
+		})
+	}
+	if err := cl.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// kctl broker log-dirs reports, replica by replica, the sizes Kafka's
+// LogDirsCommand reports.
+func TestOpsLogDirsEqualKafkaTool(t *testing.T) {
+	c := Three(t)
+	const topic = "ops-logdirs"
+	opsCreate(t, c, topic, 3, 2)
+	opsProduce(t, c, topic, 300, 100)
+	// Followers catch up asynchronously: wait until every replica of the
+	// topic has the same size as its leader's, so both tools see one state.
+	type key struct {
+		broker    int32
+		partition string
+	}
+	kctlSizes := func() map[key]int64 {
+		r := kctl(t, c, "broker", "log-dirs", "--topic", topic, "-o", "json")
+		if r.Code != 0 {
+			t.Fatalf("log-dirs: exit %d %s", r.Code, r.Stderr)
+		}
+		var v struct {
+			Brokers []struct {
+				Broker  int32 `json:"broker"`
+				LogDirs []struct {
+					Replicas []struct {
+						Topic     string `json:"topic"`
+						Partition int32  `json:"partition"`
+						Size      int64  `json:"sizeBytes"`
+					} `json:"replicas"`
+				} `json:"logDirs"`
+			} `json:"brokers"`
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
+			t.Fatal(err)
+		}
+		out := map[key]int64{}
+		for _, b := range v.Brokers {
+			for _, d := range b.LogDirs {
+				for _, rep := range d.Replicas {
+					out[key{b.Broker, fmt.Sprintf("%s-%d", rep.Topic, rep.Partition)}] = rep.Size
+				}
+			}
+		}
+		return out
+	}
+	var got map[key]int64
+	eventually(t, 30*time.Second, func() string {
+		got = kctlSizes()
+		per := map[string][]int64{}
+		for k, v := range got {
+			per[k.partition] = append(per[k.partition], v)
+		}
+		if len(got) != 6 {
+			return fmt.Sprintf("%d replicas: %v", len(got), got)
+		}
+		for p, vs := range per {
+			if len(vs) != 2 || vs[0] != vs[1] || vs[0] == 0 {
+				return fmt.Sprintf("%s sizes %v", p, vs)
+			}
+		}
+		return ""
+	})
+	out := tool(t, c, "org.apache.kafka.tools.LogDirsCommand", "--describe", "--topic-list", topic)
+	line := out[strings.Index(out, "{"):]
+	var kv struct {
+		Brokers []struct {
+			Broker  int32 `json:"broker"`
+			LogDirs []struct {
+				Partitions []struct {
+					Partition string `json:"partition"`
+					Size      int64  `json:"size"`
+				} `json:"partitions"`
+			} `json:"logDirs"`
+		} `json:"brokers"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(line)), &kv); err != nil {
+		t.Fatalf("LogDirsCommand output: %v\n%s", err, out)
+	}
+	want := map[key]int64{}
+	for _, b := range kv.Brokers {
+		for _, d := range b.LogDirs {
+			for _, p := range d.Partitions {
+				want[key{b.Broker, p.Partition}] = p.Size
+			}
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("kctl log-dirs %v\nLogDirsCommand %v", got, want)
+	}
+	r := kctl(t, c, "broker", "log-dirs", "--topic", topic)
+	t.Logf("$ kctl broker log-dirs --topic %s\n%s", topic, r.Stdout)
+	r = kctl(t, c, "broker", "balance")
+	t.Logf("$ kctl broker balance\n%s", r.Stdout)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "Skew (max/mean): replicas ") {
+		t.Fatalf("balance: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
