@@ -98,11 +98,10 @@ func (a *Admin) describeLogDirs(ctx context.Context, id int32, shared *sarama.De
 	if err != nil {
 		return nil, err
 	}
-	_ = b.Open(a.conf)
 	what := fmt.Sprintf("describe log dirs on broker %d (%s)", id, b.Addr())
 	a.logf("DescribeLogDirs to broker %d (%s)", id, b.Addr())
 	resp, err := Do(ctx, what, func() (*sarama.DescribeLogDirsResponse, error) {
-		if err := a.connected(b); err != nil {
+		if err := a.connected(b.Broker); err != nil {
 			return nil, err
 		}
 		return b.DescribeLogDirs(req)

@@ -37,7 +37,8 @@ max/mean over the brokers (1.00 is perfectly even), naming the broker with
 the max. A broker that carries nothing counts in the mean: a new, empty
 broker is exactly the imbalance to see. Read-only.
 
-Requests: one Metadata and one DescribeLogDirs per broker, all in parallel.
+Requests: one Metadata (the one connecting reads) and one DescribeLogDirs
+per broker, all in parallel.
 partitions reassign --generate moves replicas to even the figures out.`,
 		Example: `  kctl broker balance
   kctl broker balance -o json | jq .leaderSkew`,

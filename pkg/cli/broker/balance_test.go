@@ -70,7 +70,7 @@ func TestBalance(t *testing.T) {
 	if r.Code != 0 || r.Stdout != want || r.Stderr != "" {
 		t.Fatalf("exit %d stderr %q\nstdout\n%s\nwant\n%s", r.Code, r.Stderr, r.Stdout, want)
 	}
-	if got := fmt.Sprint(c.Counter.Counts()); got != "map[DescribeLogDirs:3 Metadata:2]" {
+	if got := fmt.Sprint(c.Counter.Counts()); got != "map[DescribeLogDirs:3 Metadata:1]" {
 		t.Fatalf("requests %v", got)
 	}
 	r = clitest.Run(t, "", "-b", c.Bootstrap(), "broker", "balance", "-o", "json")

@@ -101,9 +101,9 @@ election is one ElectLeaders request to the controller for all of them.`,
 	return cmd
 }
 
-// RunElect runs `partitions elect-leaders`: one Metadata for the current
-// leaders, then (with --execute, when a partition needs it) one
-// ElectLeaders to the controller.
+// RunElect runs `partitions elect-leaders`: the current leaders from the
+// Metadata read at connect, then (with --execute, when a partition needs
+// it) one ElectLeaders to the controller.
 func RunElect(parent context.Context, o *ElectOptions) error {
 	p, ctx, cancel, a, err := o.F.Connect(parent)
 	if err != nil {
