@@ -513,7 +513,12 @@ func (a *Admin) describeConsumerGroups(ctx context.Context, groups []string, coo
 				switch {
 				case retriableCoordErr(cg.ErrorCode):
 					retry = append(retry, cg.GroupID)
-				case errors.Is(cg.ErrorCode, sarama.ErrGroupIDNotFound):
+				case errors.Is(cg.ErrorCode, sarama.ErrUnsupportedVersion) && types[cg.GroupID] == "consumer":
+					out[cg.GroupID] = &GroupDescription{Group: cg.GroupID, Type: "consumer", Coordinator: b, Err: fmt.Errorf("group %q is on the new consumer protocol but broker %d cannot describe it", cg.GroupID, id)}
+				case errors.Is(cg.ErrorCode, sarama.ErrGroupIDNotFound),
+					// Kafka 3.9 advertises the API but answers each group
+					// UNSUPPORTED_VERSION while the new protocol is off.
+					errors.Is(cg.ErrorCode, sarama.ErrUnsupportedVersion):
 					// Not a KIP-848 group: keep the classic answer.
 					if out[cg.GroupID] == nil {
 						out[cg.GroupID] = &GroupDescription{Group: cg.GroupID, State: "Dead", Type: "consumer", Coordinator: b}

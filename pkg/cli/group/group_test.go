@@ -341,3 +341,34 @@ func TestGroupListHungBroker(t *testing.T) {
 		t.Errorf("describe: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// Kafka 3.9 advertises ConsumerGroupDescribe but, with the new protocol
+// off, answers every group UNSUPPORTED_VERSION (found on real Kafka 3.9,
+// pkg/realkafka/e2e TestGroupUnknown): a group the cluster does not know
+// is still "does not exist", and a classic group keeps its classic answer.
+func TestGroupDescribeConsumerGroupDescribeUnsupportedPerGroup(t *testing.T) {
+	t.Parallel()
+	c, s := setup(t)
+	commit(t, c, "idle", "t", map[int32]int64{0: 1})
+	c.Kfake.ControlKey(int16(kmsg.ConsumerGroupDescribe), func(kr kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		req := kr.(*kmsg.ConsumerGroupDescribeRequest)
+		resp := req.ResponseKind().(*kmsg.ConsumerGroupDescribeResponse)
+		for _, g := range req.Groups {
+			rg := kmsg.NewConsumerGroupDescribeResponseGroup()
+			rg.Group, rg.ErrorCode = g, 35 // UNSUPPORTED_VERSION
+			resp.Groups = append(resp.Groups, rg)
+		}
+		return resp, nil, true
+	})
+	for _, args := range [][]string{{"group", "describe", "nope"}, {"lag", "describe", "--group", "nope"}, {"group", "delete", "nope", "--yes"}} {
+		r := run(t, s, args...)
+		if r.code != 1 || !strings.Contains(r.err, "Error: Consumer group 'nope' does not exist.") || strings.Contains(r.err, "not supported") {
+			t.Errorf("%v: exit %d %q", args, r.code, r.err)
+		}
+	}
+	r := run(t, s, "group", "describe", "idle")
+	if rows := table(r.out); r.code != 0 || len(rows) != 1 || rows[0][4] != "Empty" {
+		t.Errorf("describe idle: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
