@@ -606,7 +606,7 @@ func TestResetRefusesActiveGroup(t *testing.T) {
 	if r.Code != 1 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
-	if !strings.Contains(r.Stderr, `Assignments can only be reset if the group "active" is inactive, but the current state is Stable with 1 member: client-id demo-consumer on host `) {
+	if !strings.Contains(r.Stderr, `Assignments can only be reset if the group 'active' is inactive, but the current state is Stable. It has 1 member: client-id demo-consumer on host `) {
 		t.Fatalf("stderr: %s", r.Stderr)
 	}
 	v := parseView(t, r)
@@ -653,7 +653,7 @@ func TestResetRechecksStateBeforeCommit(t *testing.T) {
 		return resp, nil, true
 	})
 	r := run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders", "--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"))
-	if r.Code != 1 || !strings.Contains(r.Stderr, `current state is Stable with 1 member: client-id late-consumer on host /10.0.0.7`) ||
+	if r.Code != 1 || !strings.Contains(r.Stderr, `current state is Stable. It has 1 member: client-id late-consumer on host /10.0.0.7`) ||
 		!strings.Contains(r.Stderr, "it became active after the plan") {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
@@ -741,7 +741,7 @@ func TestResetAllGroups(t *testing.T) {
 	}
 	r := run(t, c, "offsets", "reset", "--all-groups", "--all-topics", "--to-earliest", "-o", "json")
 	// The active group is listed and refused: exit 1.
-	if r.Code != 1 || !strings.Contains(r.Stderr, `the group "active" is inactive, but the current state is Stable`) {
+	if r.Code != 1 || !strings.Contains(r.Stderr, `the group 'active' is inactive, but the current state is Stable`) {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
 	v := parseView(t, r)

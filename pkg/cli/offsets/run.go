@@ -314,11 +314,12 @@ func resettable(state string) bool {
 	return state == "Empty" || state == "Dead"
 }
 
-// refusal is Kafka's wording, plus who is active.
+// refusal is Kafka's sentence, word for word (a script grepping for it
+// keeps working), then who is active.
 func refusal(g, state string, members []kafka.GroupMember) string {
-	msg := fmt.Sprintf("Assignments can only be reset if the group %q is inactive, but the current state is %s", g, state)
+	msg := fmt.Sprintf("Assignments can only be reset if the group '%s' is inactive, but the current state is %s.", g, state)
 	if len(members) == 0 {
-		return msg + "; nothing will be changed for this group"
+		return msg + " Nothing will be changed for this group"
 	}
 	var ms []string
 	for _, m := range members {
@@ -332,7 +333,7 @@ func refusal(g, state string, members []kafka.GroupMember) string {
 	if len(members) == 1 {
 		noun = "member"
 	}
-	return fmt.Sprintf("%s with %d %s: %s. Stop them, or wait for them to leave; nothing will be changed for this group",
+	return fmt.Sprintf("%s It has %d %s: %s. Stop them, or wait for them to leave; nothing will be changed for this group",
 		msg, len(members), noun, strings.Join(ms, ", "))
 }
 

@@ -43,7 +43,7 @@ func TestResetRefusesSaramaMembers(t *testing.T) {
 	if len(who) != 2 || !strings.HasPrefix(info.Members[0].ClientID, "billing-app-") || info.Members[0].ClientHost == "" {
 		t.Fatalf("members %+v", info.Members)
 	}
-	refusal := `Assignments can only be reset if the group "g1" is inactive, but the current state is Stable with 2 members: ` +
+	refusal := `Assignments can only be reset if the group 'g1' is inactive, but the current state is Stable. It has 2 members: ` +
 		strings.Join(who, ", ") + ". Stop them, or wait for them to leave; nothing will be changed for this group"
 	assertCommitted(t, c, "g1", g1Start)
 
