@@ -124,6 +124,17 @@ func describeRows(t *testing.T, c *realkafka.Cluster, g string) map[string]strin
 	return rows
 }
 
+// wantGroup is the data set's --describe rows of group g.
+func wantGroup(d *groupData, g string) map[string]string {
+	want := map[string]string{}
+	for k, v := range expand(wantLag(d.next != nil), d) {
+		if strings.HasPrefix(k, g+"/") {
+			want[k] = v
+		}
+	}
+	return want
+}
+
 // TestResetExecuteUndo: kctl offsets reset --execute commits the plan (read
 // back with Kafka's tool), writes the previous offsets to the undo file,
 // and --from-file UNDO --execute restores them (a partition that had no
@@ -195,13 +206,7 @@ func TestResetRefusedForActiveGroup(t *testing.T) {
 	if want := "1 member: client-id " + activeClient + " on host /127.0.0.1"; !strings.Contains(r.Stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
 	}
-	want := map[string]string{}
-	for k, v := range expand(wantLag(false), d) {
-		if strings.HasPrefix(k, activeG+"/") {
-			want[k] = v
-		}
-	}
-	diffRows(t, "lg-active after the refused resets", describeRows(t, c, activeG), want)
+	diffRows(t, "lg-active after the refused resets", describeRows(t, c, activeG), wantGroup(d, activeG))
 }
 
 // TestGroupDeleteAndDeleteOffsets: kctl group delete and delete-offsets,
@@ -241,13 +246,7 @@ func TestGroupDeleteAndDeleteOffsets(t *testing.T) {
 	if r.Code != 1 || !strings.Contains(r.Stderr, "has active members subscribed to topic lg-audit") {
 		t.Errorf("delete-offsets on a subscribed topic: exit %d, stderr:\n%s", r.Code, r.Stderr)
 	}
-	want := map[string]string{}
-	for k, v := range expand(wantLag(false), d) {
-		if strings.HasPrefix(k, activeG+"/") {
-			want[k] = v
-		}
-	}
-	diffRows(t, "lg-active after the refusals", describeRows(t, c, activeG), want)
+	diffRows(t, "lg-active after the refusals", describeRows(t, c, activeG), wantGroup(d, activeG))
 }
 
 // TestGroupUnknown: a group the cluster does not know. kctl says what
