@@ -18,4 +18,5 @@ func kafkaCompat(kc *kfake.Cluster) {
 		}
 		return nil, nil, false
 	})
+	validateTopicConfigsLikeKafka(kc)
 }

@@ -167,6 +167,20 @@ func TestSandboxSASLWithACLs(t *testing.T) {
 		"User:alice  *     READ       ALLOW       GROUP          analytics      LITERAL\n"; r.Stdout != want || r.Stderr != "" {
 		t.Fatalf("acl list:\n%s\nwant\n%s\nstderr %q", r.Stdout, want, r.Stderr)
 	}
+	// user list without names lists every user, as Kafka does (kfake alone
+	// lists nobody for sarama's empty user array: pkg/sandbox/compat.go).
+	r = clitest.Run(t, "", "--context", "secure", "--timeout", "10s", "user", "list")
+	wantOK(t, r)
+	if want := "USER   MECHANISM      ITERATIONS\n" +
+		"alice  SCRAM-SHA-512  4096\n" +
+		"root   SCRAM-SHA-512  4096\n"; r.Stdout != want || r.Stderr != "" {
+		t.Fatalf("user list:\n%s\nwant\n%s\nstderr %q", r.Stdout, want, r.Stderr)
+	}
+	// Topic configs are validated like Kafka's (pkg/sandbox/topicconfig.go).
+	r = clitest.Run(t, "", "--context", "secure", "--timeout", "10s", "topic", "config", "set", "orders", "retention.ms=abc")
+	if want := "Error: alter configs of topic orders: Invalid value abc for configuration retention.ms: Not a number of type LONG (INVALID_CONFIG)\n"; r.Code != 1 || r.Stderr != want {
+		t.Fatalf("topic config set retention.ms=abc: exit %d, stderr %q", r.Code, r.Stderr)
+	}
 	// The authorizer is on: alice (no ACL on orders) authenticates but may
 	// not read orders; the superuser may.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
