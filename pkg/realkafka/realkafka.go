@@ -336,10 +336,14 @@ func (c *Cluster) serverProperties(n *Node) string {
 	p("controller.listener.names", "CONTROLLER")
 	if c.Shape == SASLSSL {
 		client = "SASL_SSL"
-		p("sasl.enabled.mechanisms", "SCRAM-SHA-512")
+		// Both SCRAM mechanisms, so users of either can log in (kctl user
+		// upsert --mechanism SCRAM-SHA-256 is tested for real).
+		p("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256")
 		p("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
-		p("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
-			fmt.Sprintf(`org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";`, AdminUser, AdminPassword))
+		for _, m := range []string{"scram-sha-512", "scram-sha-256"} {
+			p("listener.name.sasl_ssl."+m+".sasl.jaas.config",
+				fmt.Sprintf(`org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";`, AdminUser, AdminPassword))
+		}
 		p("ssl.keystore.type", "PEM")
 		p("ssl.keystore.location", filepath.Join(c.TLS.Dir, "broker-keystore.pem"))
 		p("ssl.truststore.type", "PEM")

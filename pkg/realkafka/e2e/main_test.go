@@ -191,6 +191,6 @@ const (
 	topicCommand  = "org.apache.kafka.tools.TopicCommand"
 	groupCommand  = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"
 	aclCommand    = "org.apache.kafka.tools.AclCommand"
-	configCommand = "kafka.admin.ConfigCommand"
+	configCommand = "org.apache.kafka.tools.ConfigCommand" // kafka.admin.ConfigCommand before 4.2
 	getOffsets    = "org.apache.kafka.tools.GetOffsetShell"
 )
