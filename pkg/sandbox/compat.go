@@ -6,8 +6,9 @@ import (
 )
 
 // kafkaCompat makes kfake answer like Apache Kafka where kctl relies on it.
-// The control functions never handle a request: they adjust it and let
-// kfake process it, so tests can still add their own.
+// The control functions adjust a request and let kfake process it, or
+// answer it only to refuse it as Kafka would (invalid topic configs), so
+// tests can still add their own for the requests kfake processes.
 func kafkaCompat(kc *kfake.Cluster) {
 	// Kafka describes every user when DescribeUserScramCredentials names
 	// none, whether the list is null or empty (ScramImage.describe); kfake
