@@ -13,6 +13,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "topic", Short: "Inspect, create, alter and audit topics", Args: cmdutil.NoArgs}
 	cmd.AddCommand(NewCmdList(f, nil), NewCmdDescribe(f, nil), NewCmdCreate(f, nil), NewCmdDelete(f, nil),
 		NewCmdAlter(f, nil), NewCmdConfig(f), NewCmdAudit(f, nil))
-	cmd.AddCommand(NewCmdConsume(f, nil))
+	cmd.AddCommand(NewCmdConsume(f, nil), NewCmdProduce(f, nil))
 	return cmd
 }
