@@ -39,6 +39,12 @@ on call and for cron.`,
 		return errs.Usagef("%v (see %s --help)", err, cmd.CommandPath())
 	})
 	f.Global.Register(root.PersistentFlags())
+	// An unknown -o is a usage error for every command, also those that
+	// print no table (a typo must not pass silently).
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		_, err := output.ParseFormat(f.Global.Output)
+		return err
+	}
 	_ = root.RegisterFlagCompletionFunc("context", contextcmd.CompleteNames(f))
 	root.CompletionOptions.DisableDefaultCmd = true
 

@@ -19,6 +19,8 @@ import (
 type File struct {
 	CurrentContext string           `yaml:"current-context,omitempty"`
 	Contexts       map[string]Layer `yaml:"contexts,omitempty"`
+	// TableStyle is the default table style: plain (default) or box.
+	TableStyle string `yaml:"table-style,omitempty"`
 
 	path string
 }

@@ -33,7 +33,7 @@ const (
 // ParseFormat validates the -o flag.
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(s) {
-	case "", "table", "wide":
+	case "", "table":
 		return Table, nil
 	case "json":
 		return JSON, nil
@@ -64,13 +64,35 @@ type Printer struct {
 	Out       io.Writer
 	Format    Format
 	NoHeaders bool
-	// TTY draws box tables; off (piped output) prints plain aligned columns
-	// so awk, cut and grep work.
+	// TTY: stdout is a terminal (live views redraw the screen there).
 	TTY bool
+	// Box draws tables with box characters (--table-style box). Off, the
+	// default everywhere as in Kafka's scripts, kcat and rpk: plain aligned
+	// columns, the same at any width and through a pipe, for awk, cut,
+	// grep and pasting into tickets.
+	Box bool
 	// Width is the terminal's column count (0: unknown). A box table wider
 	// than the terminal would wrap into an unreadable grid, so it is
 	// printed plain instead.
 	Width int
+}
+
+// Table styles (--table-style, KCTL_TABLE_STYLE, table-style in the config
+// file).
+const (
+	StylePlain = "plain"
+	StyleBox   = "box"
+)
+
+// ParseTableStyle validates a table style; "" is plain.
+func ParseTableStyle(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "", StylePlain:
+		return false, nil
+	case StyleBox:
+		return true, nil
+	}
+	return false, errs.Usagef("unknown table style %q: use plain or box", s)
 }
 
 // NewPrinter builds a printer for out.
@@ -136,7 +158,7 @@ func (p *Printer) Print(v any, headers []string, rows [][]string) error {
 // Table writes a table. Headers are printed as given (Kafka style:
 // upper case, hyphenated).
 func (p *Printer) Table(headers []string, rows [][]string) error {
-	if !p.TTY || (p.Width > 0 && boxWidth(headers, rows, p.NoHeaders) > p.Width) {
+	if !p.Box || (p.Width > 0 && boxWidth(headers, rows, p.NoHeaders) > p.Width) {
 		return plainTable(p.Out, headers, rows, p.NoHeaders)
 	}
 	if ok, err := alignedTable(p.Out, headers, rows, p.NoHeaders, true); ok {

@@ -85,17 +85,37 @@ func TestNoHeaders(t *testing.T) {
 	}
 }
 
-// A terminal gets a drawn table.
-func TestBoxTableOnATerminal(t *testing.T) {
+// A terminal gets the same plain table as a pipe; boxes only when asked
+// for (--table-style box).
+func TestPlainTableOnATerminalBoxOnlyWhenAsked(t *testing.T) {
 	_, h, rows := sample()
-	var buf bytes.Buffer
-	p := output.NewPrinter(&buf, output.Table, false)
-	p.TTY = true
+	var plain, box bytes.Buffer
+	p := output.NewPrinter(&plain, output.Table, false)
+	p.TTY, p.Width = true, 200
 	if err := p.Table(h, rows); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "│") || !strings.Contains(buf.String(), "LOG-END-OFFSET") {
-		t.Fatalf("no box table:\n%s", buf.String())
+	want := "TOPIC   PARTITION  LOG-END-OFFSET       LAG\n" +
+		"orders  0          4611686018427387904  50\n" +
+		"orders  10         7                    -\n"
+	if plain.String() != want {
+		t.Fatalf("terminal table:\n%s\nwant\n%s", plain.String(), want)
+	}
+	p = output.NewPrinter(&box, output.Table, false)
+	p.TTY, p.Box = true, true
+	if err := p.Table(h, rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(box.String(), "│") || !strings.Contains(box.String(), "LOG-END-OFFSET") {
+		t.Fatalf("no box table:\n%s", box.String())
+	}
+	for _, s := range []string{"", "plain", "PLAIN", "box"} {
+		if b, err := output.ParseTableStyle(s); err != nil || b != (s == "box") {
+			t.Errorf("ParseTableStyle(%q) = %v, %v", s, b, err)
+		}
+	}
+	if _, err := output.ParseTableStyle("fancy"); err == nil || err.Error() != `unknown table style "fancy": use plain or box` {
+		t.Errorf("ParseTableStyle(fancy): %v", err)
 	}
 }
 
@@ -111,7 +131,7 @@ func TestBoxTableWiderThanTheTerminal(t *testing.T) {
 	}{{0, true}, {33, true}, {32, false}, {80, true}} {
 		var buf bytes.Buffer
 		p := output.NewPrinter(&buf, output.Table, false)
-		p.TTY, p.Width = true, tc.width
+		p.Box, p.Width = true, tc.width
 		if err := p.Table(h, rows); err != nil {
 			t.Fatal(err)
 		}

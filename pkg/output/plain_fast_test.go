@@ -52,7 +52,7 @@ func TestAlignedTableMatchesTablewriter(t *testing.T) {
 					t.Fatalf("fast path refused %q %q: %v", headers, rows, err)
 				}
 				if box {
-					err = (&Printer{Out: &slow, TTY: true, NoHeaders: noHeaders}).boxTable(headers, rows)
+					err = (&Printer{Out: &slow, Box: true, NoHeaders: noHeaders}).boxTable(headers, rows)
 				} else {
 					err = tablewriterPlain(&slow, headers, rows, noHeaders)
 				}
@@ -103,7 +103,7 @@ func BenchmarkTable100kRows(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if err := (&Printer{Out: io.Discard, TTY: tty}).Table(h, rows); err != nil {
+				if err := (&Printer{Out: io.Discard, Box: tty}).Table(h, rows); err != nil {
 					b.Fatal(err)
 				}
 			}

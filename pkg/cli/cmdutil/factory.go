@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -37,6 +38,7 @@ type GlobalFlags struct {
 	KafkaVersion     string
 	Timeout          time.Duration
 	Output           string
+	TableStyle       string
 	NoHeaders        bool
 	Verbose          bool
 
@@ -64,12 +66,16 @@ func (g *GlobalFlags) Register(fs *pflag.FlagSet) {
 	fs.DurationVar(&g.Timeout, "timeout", config.DefaultTimeout, "bound for the whole command")
 	fs.StringVarP(&g.Output, "output", "o", "table", "output format: table, json or yaml")
 	fs.BoolVar(&g.NoHeaders, "no-headers", false, "omit table headers")
+	fs.StringVar(&g.TableStyle, "table-style", "", "table style: plain (default) or box (env KCTL_TABLE_STYLE; table-style in the config file)")
 	fs.BoolVarP(&g.Verbose, "verbose", "v", false, "connection and request trace on stderr")
 }
 
 func (g *GlobalFlags) changed(name string) bool {
 	return g.flags != nil && g.flags.Changed(name)
 }
+
+// OutputChanged reports whether -o/--output was given on the command line.
+func (g *GlobalFlags) OutputChanged() bool { return g.changed("output") }
 
 // Overrides turns the flags the user set into the top config layer.
 func (g *GlobalFlags) Overrides() config.Overrides {
@@ -232,7 +238,37 @@ func (f *Factory) Printer() (*output.Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return output.NewPrinter(f.Streams.Out, format, f.Global.NoHeaders), nil
+	box, err := f.tableStyle()
+	if err != nil {
+		return nil, err
+	}
+	p := output.NewPrinter(f.Streams.Out, format, f.Global.NoHeaders)
+	p.Box = box
+	return p, nil
+}
+
+// tableStyle is --table-style, else KCTL_TABLE_STYLE, else the config
+// file's table-style, else plain.
+func (f *Factory) tableStyle() (bool, error) {
+	if f.Global.changed("table-style") {
+		return output.ParseTableStyle(f.Global.TableStyle)
+	}
+	if s := os.Getenv("KCTL_TABLE_STYLE"); s != "" {
+		b, err := output.ParseTableStyle(s)
+		if err != nil {
+			return false, errs.Usagef("KCTL_TABLE_STYLE: %v", err)
+		}
+		return b, nil
+	}
+	file, err := config.Load(f.Global.ConfigPath)
+	if err != nil || file.TableStyle == "" {
+		return false, nil // a broken config file is reported where it is used
+	}
+	b, err := output.ParseTableStyle(file.TableStyle)
+	if err != nil {
+		return false, errs.Usagef("table-style in %s: %v", file.Path(), err)
+	}
+	return b, nil
 }
 
 // Warnf prints a diagnostic on stderr.

@@ -95,16 +95,11 @@ and an unreachable cluster). The whole run is bounded by --timeout.`,
 			if fl.Changed("time-lag-crit") {
 				o.TimeLagCrit = &timeCrit
 			}
-			if !fl.Changed("format") && o.F != nil {
-				// -o json/yaml is the global way to ask for data.
-				switch strings.ToLower(o.F.Global.Output) {
-				case "json":
-					o.Format = health.FormatJSON
-				case "yaml", "yml":
-					o.Format = "yaml"
-				}
+			err := o.outputFlags(fl.Changed("format"))
+			if err == nil {
+				err = o.Validate()
 			}
-			if err := o.Validate(); err != nil {
+			if err != nil {
 				if o.Format == health.FormatNagios {
 					// Nagios shows stdout: say why there, too.
 					fmt.Fprintf(cmd.OutOrStdout(), "KAFKA UNKNOWN - %s\n", strings.ReplaceAll(err.Error(), "|", "/"))
@@ -143,6 +138,39 @@ and an unreachable cluster). The whole run is bounded by --timeout.`,
 	fl.StringVar(&o.Checks, "checks", "", "comma-separated checks to run (default: all that apply): "+strings.Join(health.AllChecks, ","))
 	fl.StringVar(&o.Format, "format", health.FormatText, "output: text, nagios, json or prometheus")
 	return cmd
+}
+
+// outputFlags reconciles -o with --format: -o json/yaml is the global way to
+// ask for data; an unknown -o, or one that contradicts --format (-o yaml
+// --format nagios), is a usage error rather than silently ignored.
+func (o *Options) outputFlags(formatGiven bool) error {
+	if o.F == nil {
+		return nil
+	}
+	out, err := output.ParseFormat(o.F.Global.Output)
+	if err != nil {
+		return err
+	}
+	if !o.F.Global.OutputChanged() {
+		return nil
+	}
+	var implied string
+	switch out {
+	case output.JSON:
+		implied = health.FormatJSON
+	case output.YAML:
+		implied = "yaml"
+	default:
+		implied = health.FormatText
+	}
+	if !formatGiven {
+		o.Format = implied
+		return nil
+	}
+	if !strings.EqualFold(o.Format, implied) {
+		return errs.Usagef("conflicting output flags: -o %s and --format %s (use one of them)", o.F.Global.Output, o.Format)
+	}
+	return nil
 }
 
 // Validate checks the flags without I/O. Any error exits 3 (UNKNOWN).
