@@ -176,8 +176,7 @@ func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.C
 	// Kafka leaves the topics this principal may not describe out of the
 	// answer without a word: ask, in parallel, whether it may describe
 	// every topic, so a blind run is UNKNOWN, not OK.
-	hidden := make(chan string, 1)
-	go func() { hidden <- kafka.HiddenTopics(ctx, a) }()
+	hidden := a.StartHiddenTopics(ctx)
 	md, err := a.DescribeCluster(ctx, nil)
 	if err != nil {
 		msg := "topic metadata: " + err.Error()
@@ -244,7 +243,7 @@ func topicFacts(ctx context.Context, a *kafka.Admin, needMinISR bool) (*health.C
 			}
 		}
 	}
-	p.Hidden = <-hidden
+	p.Hidden = hidden()
 	return ctl, p
 }
 

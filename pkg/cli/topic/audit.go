@@ -108,8 +108,7 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 	defer cancel()
 	// Kafka leaves the topics this principal may not describe out of the
 	// answer silently: ask in parallel whether it may describe them all.
-	hiddenCh := make(chan string, 1)
-	go func() { hiddenCh <- kafka.HiddenTopics(ctx, a) }()
+	hidden := a.StartHiddenTopics(ctx)
 	ts, brokers, err := a.DescribeTopics(ctx, nil)
 	if err != nil {
 		return err
@@ -148,15 +147,15 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 		bs[i] = topics.Broker{ID: b.ID, Rack: b.Rack}
 	}
 	fs := topics.Audit(in, bs, o.Audit)
-	hidden := <-hiddenCh
+	hiddenMsg := hidden()
 	nparts := 0
 	for _, t := range in {
 		nparts += len(t.Partitions)
 	}
 	v := AuditView{Status: topics.AuditStatus(fs), TopicsChecked: len(in), PartitionsChecked: nparts,
-		InternalIncluded: !o.ExcludeInternal, Complete: hidden == "", Findings: fs}
+		InternalIncluded: !o.ExcludeInternal, Complete: hiddenMsg == "", Findings: fs}
 	code := topics.AuditExitCode(fs)
-	if hidden != "" && code == 0 {
+	if hiddenMsg != "" && code == 0 {
 		// Blind is not green (OK < UNKNOWN < WARNING < CRITICAL).
 		v.Status, code = "UNKNOWN", errs.CheckUnknown
 	}
@@ -172,7 +171,7 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 		if err != nil {
 			return err
 		}
-	} else if len(fs) == 0 && hidden != "" {
+	} else if len(fs) == 0 && hiddenMsg != "" {
 		fmt.Fprintf(o.F.Streams.Out, "UNKNOWN: no durability findings in the topics this principal may describe (%s), but it may not describe every topic.\n", scope)
 	} else if len(fs) == 0 {
 		fmt.Fprintf(o.F.Streams.Out, "OK: no durability findings in %s.\n", scope)
@@ -186,8 +185,8 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 		}
 		o.F.Warnf("Audited %s.", scope)
 	}
-	if hidden != "" {
-		o.F.Warnf("Warning: %s", hidden)
+	if hiddenMsg != "" {
+		o.F.Warnf("Warning: %s", hiddenMsg)
 	}
 	if code != 0 {
 		return errs.SilentExit(code)
