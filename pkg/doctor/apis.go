@@ -57,9 +57,12 @@ type releaseMarker struct {
 // Newest first. Each marker is a request kind or version that the release
 // introduced (from Kafka's protocol history).
 var releaseMarkers = []releaseMarker{
-	// Kafka 4.0 removed Produce v0-v2 (KIP-896). Some Kafka-compatible
-	// brokers never had them, so the 4.0 marker also needs a 3.7 API.
-	{since: "4.0", key: 0, version: 3, minAtLeast: true, also: 75},
+	// Kafka 4.0 removed Fetch v0-v3 (KIP-896). Not Produce v0-v2: KIP-896
+	// removed them too, but Kafka 4.x still advertises Produce v0 (for old
+	// librdkafka clients, KAFKA-18659), so 4.4 answers Produce 0-13 and
+	// Fetch 4-18. Some Kafka-compatible brokers never had old Fetch
+	// versions, so the 4.0 marker also needs a 3.7 API.
+	{since: "4.0", key: 1, version: 4, minAtLeast: true, also: 75},
 	{since: "3.9", until: "3.9", key: 80},             // AddRaftVoter (KIP-853)
 	{since: "3.7", until: "3.8", key: 75},             // DescribeTopicPartitions (KIP-966)
 	{since: "3.5", until: "3.6", key: 1, version: 15}, // Fetch v15 (KIP-903)

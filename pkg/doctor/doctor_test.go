@@ -192,8 +192,12 @@ func TestMissingAPIsAndInferRange(t *testing.T) {
 		{"3.1-3.4", map[int16]APIRange{9: {0, 8}, 1: {0, 13}}, "3.1 to 3.4"},
 		{"3.7-3.8", map[int16]APIRange{1: {0, 16}, 75: {0, 0}, 0: {0, 10}}, "3.7 to 3.8"},
 		{"3.9", map[int16]APIRange{80: {0, 0}, 0: {0, 11}}, "3.9"},
-		{"4.0", map[int16]APIRange{80: {0, 0}, 75: {0, 0}, 0: {3, 12}}, "4.0 or newer"},
-		{"no old Produce, but 2.8 APIs", map[int16]APIRange{0: {3, 9}, 60: {0, 0}}, "2.8"},
+		// Apache Kafka 4.4.0 and 3.9.2 as they answer ApiVersions (read from
+		// real brokers: TestCheckOnRealKafka); the sandbox (kfake) as 4.x.
+		{"4.4", map[int16]APIRange{0: {0, 13}, 1: {4, 18}, 9: {1, 10}, 60: {0, 2}, 75: {0, 0}, 80: {0, 1}}, "4.0 or newer"},
+		{"3.9.2", map[int16]APIRange{0: {0, 11}, 1: {0, 17}, 9: {0, 9}, 60: {0, 1}, 75: {0, 0}, 80: {0, 0}}, "3.9"},
+		{"kfake", map[int16]APIRange{0: {3, 13}, 1: {4, 18}, 75: {0, 0}, 80: {0, 0}}, "4.0 or newer"},
+		{"no old Fetch, but 2.8 APIs", map[int16]APIRange{1: {4, 12}, 60: {0, 0}}, "2.8"},
 	}
 	for _, c := range cases {
 		if got := InferKafkaRange(c.apis); got != c.want {
