@@ -46,7 +46,8 @@ func WriteCSV(w io.Writer, rows []Row, withGroup bool) error {
 
 // ReadCSV reads a reset file in either of kafka-consumer-groups.sh's
 // formats; the first line decides which (as in Kafka). Blank lines, CRLF
-// endings and a header line naming the columns are tolerated. withGroup
+// endings, a header line naming the columns and the "Warn: ..." lines
+// Kafka's tool writes among the CSV are tolerated. withGroup
 // reports the four-column format.
 func ReadCSV(r io.Reader) (rows []Row, withGroup bool, err error) {
 	data, err := io.ReadAll(r)
@@ -80,6 +81,12 @@ func ReadCSV(r io.Reader) (rows []Row, withGroup bool, err error) {
 			rec[i] = strings.TrimSpace(rec[i])
 		}
 		if len(rec) == 1 && rec[0] == "" {
+			continue
+		}
+		// kafka-consumer-groups.sh --export prints its warnings on stdout,
+		// so `--export > plan.csv` puts them in the file ("Warn: Partition 2
+		// from topic t is empty. Falling back to latest known offset.").
+		if strings.HasPrefix(strings.ToLower(rec[0]), "warn:") {
 			continue
 		}
 		if width == 0 {

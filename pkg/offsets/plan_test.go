@@ -272,8 +272,15 @@ func TestCSVRead(t *testing.T) {
 	if err != nil || !wg || len(rows) != 2 || rows[1] != (Row{"h", "t", 0, 6}) {
 		t.Fatalf("4 columns with header: %+v %v %v", rows, wg, err)
 	}
+	// What kafka-consumer-groups --reset-offsets --export printed on real
+	// Kafka 4.4 (TestResetDryRunMatchesKafkaTool): its warning among the CSV.
+	rows, wg, err = ReadCSV(strings.NewReader("\nWarn: Partition 2 from topic lg-orders is empty. Falling back to latest known offset.\nlg-orders,0,5\nlg-orders,1,2\nlg-orders,2,0\n\n"))
+	if err != nil || wg || len(rows) != 3 || rows[2] != (Row{"", "lg-orders", 2, 0}) {
+		t.Fatalf("Kafka's export with its warning: %+v %v %v", rows, wg, err)
+	}
 	bad := []struct{ in, want string }{
 		{"", "holds no offsets"},
+		{"Warn: Partition 2 from topic t is empty. Falling back to latest known offset.\n", "holds no offsets"},
 		{"\n\n", "holds no offsets"},
 		{"topic,partition,offset\n", "holds no offsets"},
 		{"t,0\n", "line 1: 2 fields"},
