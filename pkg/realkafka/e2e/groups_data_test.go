@@ -33,6 +33,8 @@ import (
 //	           without commit); an earlier member of the group subscribed to
 //	           lg-extra and committed extra p0=2 there, so that partition has a
 //	           commit and no member
+//	lg-static  Stable, one static kgo member (group.instance.id lg-static-1)
+//	           subscribed to lg-audit, committed audit p0=3
 //	lg-next    (Kafka 4 only) Stable on the new consumer protocol (KIP-848),
 //	           committed audit p0=7
 //
@@ -43,6 +45,7 @@ type groupData struct {
 	// (deleted records included).
 	ts     map[string]map[int32][]time.Time
 	active *kgo.Client
+	static *kgo.Client
 	next   *kgo.Client
 }
 
@@ -53,6 +56,7 @@ const (
 	idleG   = "lg-idle"
 	activeG = "lg-active"
 	nextG   = "lg-next"
+	staticG = "lg-static"
 	// The client id of the lg-active member, as the tools show it.
 	activeClient = "lg-active-client"
 )
@@ -101,6 +105,7 @@ func groupsOn(t *testing.T, c *realkafka.Cluster) *groupData {
 	commitAndLeave(t, c, idleG, []string{ordersT, auditT}, map[string]map[int32]int64{ordersT: {0: 4, 1: 3}, auditT: {0: 20}})
 	commitAndLeave(t, c, activeG, []string{extraT}, map[string]map[int32]int64{extraT: {0: 2}})
 	d.active = member(t, c, activeG, activeClient, false, []string{ordersT, auditT}, map[string]map[int32]int64{auditT: {0: 12}, ordersT: {0: 3}})
+	d.static = member(t, c, staticG, "lg-static-client", false, []string{auditT}, map[string]map[int32]int64{auditT: {0: 3}}, kgo.InstanceID("lg-static-1"))
 	if c.Version != oldVersion {
 		d.next = member(t, c, nextG, "lg-next-client", true, []string{auditT}, map[string]map[int32]int64{auditT: {0: 7}})
 	}
@@ -173,7 +178,7 @@ func deleteRecords(t *testing.T, c *realkafka.Cluster, topic string, p int32, of
 // its assignment, commits offsets (as a member, with its generation) and
 // returns the client, which stays in the group until closed. next selects
 // the new consumer protocol (KIP-848).
-func member(t *testing.T, c *realkafka.Cluster, group, clientID string, next bool, topics []string, offsets map[string]map[int32]int64) *kgo.Client {
+func member(t *testing.T, c *realkafka.Cluster, group, clientID string, next bool, topics []string, offsets map[string]map[int32]int64, extra ...kgo.Opt) *kgo.Client {
 	t.Helper()
 	assigned := make(chan struct{})
 	var once sync.Once
@@ -183,7 +188,7 @@ func member(t *testing.T, c *realkafka.Cluster, group, clientID string, next boo
 	if next {
 		opts = append(opts, kgo.ServerSideBalancer(), kgo.Balancers(kgo.RangeBalancer()))
 	}
-	cl := kgoClient(t, c, opts...)
+	cl := kgoClient(t, c, append(opts, extra...)...)
 	// Polling drives the group join; the records themselves are not used.
 	pollCtx, stopPoll := context.WithCancel(context.Background())
 	polled := make(chan struct{})

@@ -59,6 +59,8 @@ func expand(want map[string]string, d *groupData) map[string]string {
 	out := map[string]string{}
 	for k, v := range want {
 		v = strings.ReplaceAll(v, "ACTIVE", active+" /127.0.0.1 "+activeClient)
+		static, _ := d.static.GroupMetadata()
+		v = strings.ReplaceAll(v, "STATIC", static+" /127.0.0.1 lg-static-client")
 		if d.next != nil {
 			next, _ := d.next.GroupMetadata()
 			v = strings.ReplaceAll(v, "NEXT", next+" /127.0.0.1 lg-next-client")
@@ -80,6 +82,7 @@ func wantLag(next bool) map[string]string {
 		"lg-idle/lg-audit/0":    "20 20 0 NOBODY",
 		"lg-idle/lg-orders/0":   "4 10 6 NOBODY",
 		"lg-idle/lg-orders/1":   "3 6 3 NOBODY",
+		"lg-static/lg-audit/0":  "3 20 17 STATIC",
 	}
 	if next {
 		w["lg-next/lg-audit/0"] = "7 20 13 NEXT"
@@ -184,7 +187,7 @@ func noActiveMembersCollapsed(stderr, group string) bool {
 func TestLagDescribeMatchesKafkaTool(t *testing.T) {
 	c := Single(t)
 	d := groupsOn(t, c)
-	compareLag(t, c, d, groupArgs("--group", activeG, idleG, nextG)...)
+	compareLag(t, c, d, groupArgs("--group", activeG, idleG, nextG, staticG)...)
 	compareLag(t, c, d, "--all-groups")
 }
 
@@ -194,7 +197,7 @@ func TestLagDescribeMatchesKafkaTool(t *testing.T) {
 func TestLagThreeNodesMatchesKafkaTool(t *testing.T) {
 	c := Three(t)
 	d := groupsOn(t, c)
-	compareLag(t, c, d, groupArgs("--group", activeG, idleG, nextG)...)
+	compareLag(t, c, d, groupArgs("--group", activeG, idleG, nextG, staticG)...)
 	compareLag(t, c, d, "--all-groups")
 }
 
@@ -203,7 +206,7 @@ func TestLagThreeNodesMatchesKafkaTool(t *testing.T) {
 func TestLagOldClusterMatchesKafkaTool(t *testing.T) {
 	c := Old(t)
 	d := groupsOn(t, c)
-	compareLag(t, c, d, groupArgs("--group", activeG, idleG)...)
+	compareLag(t, c, d, groupArgs("--group", activeG, idleG, staticG)...)
 	compareLag(t, c, d, "--all-groups")
 }
 
@@ -233,7 +236,16 @@ func str(p *int64) string {
 // timestamps (now minus the timestamp of the record at the committed
 // offset), --summary totals, -o json nulls, exact values.
 func TestLagTimeLagSummaryJSON(t *testing.T) {
-	c := Single(t)
+	onBoth(t, timeLagSummaryJSON)
+}
+
+// onBoth runs f on Kafka 4 and on Kafka 3.9 (other request versions).
+func onBoth(t *testing.T, f func(*testing.T, *realkafka.Cluster)) {
+	t.Run("kafka4", func(t *testing.T) { f(t, Single(t)) })
+	t.Run("kafka3.9", func(t *testing.T) { f(t, Old(t)) })
+}
+
+func timeLagSummaryJSON(t *testing.T, c *realkafka.Cluster) {
 	d := groupsOn(t, c)
 	before := time.Now()
 	v := lagDescribeJSON(t, c, "--group", activeG, "--group", idleG, "--time-lag")
@@ -308,7 +320,10 @@ func TestLagTimeLagSummaryJSON(t *testing.T) {
 // After abort (and after a committed transaction) both agree again; each
 // transaction ends with a control record, which takes an offset too.
 func TestLagReadCommittedOpenTransaction(t *testing.T) {
-	c := Single(t)
+	onBoth(t, readCommittedOpenTransaction)
+}
+
+func readCommittedOpenTransaction(t *testing.T, c *realkafka.Cluster) {
 	const topic, group = "lg-txn", "lg-txn-g"
 	createTopic(t, c, topic, 1)
 	var plain []*kgo.Record
@@ -376,7 +391,7 @@ func TestLagReadCommittedOpenTransaction(t *testing.T) {
 func TestGroupListMatchesKafkaTool(t *testing.T) {
 	c := Single(t)
 	groupsOn(t, c)
-	want := map[string]string{activeG: "Stable classic", idleG: "Empty classic", nextG: "Stable consumer"}
+	want := map[string]string{activeG: "Stable classic", idleG: "Empty classic", nextG: "Stable consumer", staticG: "Stable classic"}
 	states := map[string]string{}
 	for _, r := range tableRows(t, tool(t, c, groupCommand, "--list", "--state"), "GROUP") {
 		states[r["GROUP"]] = r["STATE"]
@@ -421,7 +436,7 @@ func col(row map[string]string, names ...string) string {
 func TestGroupDescribeMatchesKafkaTool(t *testing.T) {
 	c := Single(t)
 	d := groupsOn(t, c)
-	groups := []string{activeG, idleG, nextG}
+	groups := []string{activeG, idleG, nextG, staticG}
 	stateOut := tool(t, c, groupCommand, append([]string{"--describe", "--state"}, groupArgs("--group", groups...)...)...)
 	membersOut := tool(t, c, groupCommand, append([]string{"--describe", "--members", "--verbose"}, groupArgs("--group", groups...)...)...)
 	r := kctl(t, c, append([]string{"group", "describe"}, groups...)...)
@@ -433,6 +448,7 @@ func TestGroupDescribeMatchesKafkaTool(t *testing.T) {
 		activeG: coord + " cooperative-sticky Stable 1",
 		idleG:   coord + " - Empty 0",
 		nextG:   coord + " range Stable 1",
+		staticG: coord + " cooperative-sticky Stable 1",
 	}
 	state := func(out string) map[string]string {
 		m := map[string]string{}
@@ -456,9 +472,11 @@ func TestGroupDescribeMatchesKafkaTool(t *testing.T) {
 
 	active, _ := d.active.GroupMetadata()
 	next, _ := d.next.GroupMetadata()
+	static, _ := d.static.GroupMetadata()
 	wantMembers := map[string]string{
-		activeG + "/" + active: "/127.0.0.1 " + activeClient + " 4",
-		nextG + "/" + next:     "/127.0.0.1 lg-next-client 1",
+		activeG + "/" + active: "- /127.0.0.1 " + activeClient + " 4",
+		nextG + "/" + next:     "- /127.0.0.1 lg-next-client 1",
+		staticG + "/" + static: "lg-static-1 /127.0.0.1 lg-static-client 1",
 	}
 	members := func(out string) map[string]string {
 		m := map[string]string{}
@@ -477,7 +495,12 @@ func TestGroupDescribeMatchesKafkaTool(t *testing.T) {
 				}
 				n = fmt.Sprint(count)
 			}
-			m[row["GROUP"]+"/"+id] = row["HOST"] + " " + row["CLIENT-ID"] + " " + n
+			// Kafka prints GROUP-INSTANCE-ID only for a group that has one.
+			instance := row["GROUP-INSTANCE-ID"]
+			if instance == "" {
+				instance = "-"
+			}
+			m[row["GROUP"]+"/"+id] = instance + " " + row["HOST"] + " " + row["CLIENT-ID"] + " " + n
 		}
 		return m
 	}
@@ -550,4 +573,44 @@ func TestOffsetFetchUnknownGroup(t *testing.T) {
 			t.Errorf("kfake's OffsetFetch v8 of an unknown group: %s; the notes say %s (if kfake now answers like Kafka, %s, update docs/kafka-notes-corrections.md)", got, kfake, want)
 		}
 	})
+}
+
+// TestLagCommitAheadAndDeletedTopic: a commit past the log end (Kafka's
+// tool prints a negative lag; kctl prints 0 and says why on stderr, as
+// docs/lag.md explains: a negative lag reads as "ahead", which a consumer
+// never is), and a topic deleted after the group committed on it (Kafka
+// removes the group's offsets with the topic: neither tool shows it, and
+// the describe still succeeds).
+func TestLagCommitAheadAndDeletedTopic(t *testing.T) {
+	c := Single(t)
+	groupsOn(t, c)
+	const g, gone = "lg-ahead", "lg-gone"
+	createTopic(t, c, gone, 2)
+	produce(t, c, &kgo.Record{Topic: gone, Partition: 0, Value: []byte("x")}, &kgo.Record{Topic: gone, Partition: 1, Value: []byte("x")})
+	commitAndLeave(t, c, g, []string{auditT, gone}, map[string]map[int32]int64{auditT: {0: 50}, gone: {0: 1, 1: 0}})
+	if r := kctl(t, c, "topic", "delete", gone, "--yes"); r.Code != 0 {
+		t.Fatalf("topic delete: exit %d: %s", r.Code, r.Stderr)
+	}
+	eventually(t, 20*time.Second, func() string {
+		if rows := describeRows(t, c, g); len(rows) != 1 {
+			return fmt.Sprintf("kafka-consumer-groups still shows the deleted topic: %v", rows)
+		}
+		return ""
+	})
+	if got, want := describeRows(t, c, g), map[string]string{g + "/lg-audit/0": "50 20 -30 - - -"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("kafka-consumer-groups: %v, want %v", got, want)
+	}
+	r := kctl(t, c, "lag", "describe", "--group", g)
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	rows, _ := lagRows(t, r.Stdout, g)
+	diffRows(t, "kctl lag describe", rows, map[string]string{g + "/lg-audit/0": "50 20 0 - - -"})
+	if want := "Warning: group 'lg-ahead' committed offset 50 on lg-audit[0], ahead of the log-end offset 20: lag shown as 0"; !strings.Contains(r.Stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
+	}
+	v := lagDescribeJSON(t, c, "--group", g, "--summary")
+	if p := v.Groups[0].Partitions; len(p) != 1 || str(p[0].Lag) != "0" || v.Groups[0].TotalLag != 0 || v.Groups[0].Error != nil {
+		t.Errorf("JSON: %+v", v.Groups[0])
+	}
 }
