@@ -19,5 +19,5 @@ func kafkaCompat(kc *kfake.Cluster) {
 		}
 		return nil, nil, false
 	})
-	validateTopicConfigsLikeKafka(kc)
+	validateConfigsLikeKafka(kc)
 }

@@ -24,16 +24,17 @@ type configType int
 const (
 	typeInt configType = iota
 	typeLong
+	typeShort
 	typeDouble
 	typeBoolean
 	typeString
 	typeList
 )
 
-// topicConfig is one key of LogConfig's ConfigDef. check validates the
-// parsed value (int64 for INT and LONG, float64, bool, string, []string):
+// configKey is one key of a Kafka ConfigDef. check validates the parsed
+// value (int64 for INT, LONG and SHORT, float64, bool, string, []string):
 // nil when valid.
-type topicConfig struct {
+type configKey struct {
 	name  string
 	typ   configType
 	check func(name string, v any) *invalid
@@ -96,7 +97,7 @@ var (
 
 // topicConfigs is LogConfig's ConfigDef of Kafka 4.4.0, in definition
 // order (dumped from LogConfig.configDefCopy()).
-var topicConfigs = []topicConfig{
+var topicConfigs = []configKey{
 	{"segment.bytes", typeInt, atLeast(1048576)},
 	{"segment.ms", typeLong, atLeast(1)},
 	{"segment.jitter.ms", typeLong, atLeast(0)},
@@ -117,12 +118,7 @@ var topicConfigs = []topicConfig{
 	{"unclean.leader.election.enable", typeBoolean, nil},
 	{"min.insync.replicas", typeInt, atLeast(1)},
 	{"compression.type", typeString, oneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer")},
-	{"compression.gzip.level", typeInt, func(_ string, v any) *invalid {
-		if n := v.(int64); n > 9 || (n < 1 && n != -1) {
-			return &invalid{msg: "Value must be between 1 and 9 or equal to -1"}
-		}
-		return nil
-	}},
+	{"compression.gzip.level", typeInt, gzipLevel},
 	{"compression.lz4.level", typeInt, between(1, 17)},
 	{"compression.zstd.level", typeInt, between(-131072, 22)},
 	{"preallocate", typeBoolean, nil},
@@ -147,6 +143,14 @@ var topicConfigs = []topicConfig{
 	{"remote.log.delete.on.disable", typeBoolean, nil},
 	{"errors.deadletterqueue.group.enable", typeBoolean, nil},
 	{"internal.segment.bytes", typeInt, nil},
+}
+
+// gzipLevel is GzipCompression's level validator.
+func gzipLevel(_ string, v any) *invalid {
+	if n := v.(int64); n > 9 || (n < 1 && n != -1) {
+		return &invalid{msg: "Value must be between 1 and 9 or equal to -1"}
+	}
+	return nil
 }
 
 // throttled is ThrottledReplicaListValidator: "*" or partition:broker
@@ -212,6 +216,12 @@ func parse(typ configType, raw string) (any, string) {
 			return nil, "Not a number of type LONG"
 		}
 		return n, ""
+	case typeShort:
+		n, err := strconv.ParseInt(s, 10, 16)
+		if err != nil {
+			return nil, "Not a number of type SHORT"
+		}
+		return n, ""
 	case typeDouble:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
@@ -265,7 +275,14 @@ func validateTopicConfigs(names []string, values []*string) string {
 		}
 		byName[n] = values[i]
 	}
-	for _, tc := range topicConfigs {
+	return validateValues(topicConfigs, byName)
+}
+
+// validateValues is ConfigDef.parse for the keys set: each value parsed
+// and validated in the definition order of keys; the first complaint in
+// Kafka's words, or "".
+func validateValues(keys []configKey, byName map[string]*string) string {
+	for _, tc := range keys {
 		raw, ok := byName[tc.name]
 		if !ok {
 			continue
@@ -300,29 +317,31 @@ func knownTopicConfig(n string) bool {
 	return false
 }
 
-// validateTopicConfigsLikeKafka answers CreateTopics, AlterConfigs and
-// IncrementalAlterConfigs with INVALID_CONFIG and Kafka's message when a
-// topic config is unknown or invalid; valid requests go on to kfake.
-// Kafka validates configs before it looks the topic up (a bad value on a
-// missing topic is INVALID_CONFIG too), but after authorization, which a
-// control function cannot see: on an --acls sandbox an unauthorized user
-// sending a bad config gets INVALID_CONFIG where Kafka says
-// TOPIC_AUTHORIZATION_FAILED. kfake cannot process part of a request, so
-// a request mixing valid and invalid topics is refused as a whole (the
-// valid ones with INVALID_REQUEST); kctl sends one resource per request.
-func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
+// validateConfigsLikeKafka answers CreateTopics, AlterConfigs and
+// IncrementalAlterConfigs with Kafka's error and message when a topic
+// config (INVALID_CONFIG) or a broker config (INVALID_REQUEST,
+// brokerconfig.go) is refused; valid requests go on to kfake.
+// Kafka validates topic configs before it looks the topic up (a bad value
+// on a missing topic is INVALID_CONFIG too), but after authorization,
+// which a control function cannot see: on an --acls sandbox an
+// unauthorized user sending a bad config gets the validation error where
+// Kafka says TOPIC_AUTHORIZATION_FAILED. kfake cannot process part of a
+// request, so a request mixing valid and invalid resources is refused as
+// a whole (the valid ones with INVALID_REQUEST); kctl sends one resource
+// per request.
+func validateConfigsLikeKafka(kc *kfake.Cluster) {
 	kc.ControlKey(int16(kmsg.CreateTopics), func(r kmsg.Request) (kmsg.Response, error, bool) {
 		req, ok := r.(*kmsg.CreateTopicsRequest)
 		if !ok {
 			return nil, nil, false
 		}
-		msgs, bad := refusals(len(req.Topics), func(i int) (bool, []string, []*string) {
+		answers, bad := refusals(len(req.Topics), func(i int) (validator, []string, []*string) {
 			var names []string
 			var values []*string
 			for _, c := range req.Topics[i].Configs {
 				names, values = append(names, c.Name), append(values, c.Value)
 			}
-			return true, names, values
+			return topicValidator, names, values
 		})
 		if !bad {
 			return nil, nil, false
@@ -331,7 +350,7 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 		for i, t := range req.Topics {
 			rt := kmsg.NewCreateTopicsResponseTopic()
 			rt.Topic = t.Topic
-			rt.ErrorCode, rt.ErrorMessage = refusal(msgs[i])
+			rt.ErrorCode, rt.ErrorMessage = answers[i].reply()
 			resp.Topics = append(resp.Topics, rt)
 		}
 		kc.KeepControl() // handling drops a control function otherwise
@@ -342,7 +361,7 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 		if !ok {
 			return nil, nil, false
 		}
-		msgs, bad := refusals(len(req.Resources), func(i int) (bool, []string, []*string) {
+		answers, bad := refusals(len(req.Resources), func(i int) (validator, []string, []*string) {
 			var names []string
 			var values []*string
 			for _, c := range req.Resources[i].Configs {
@@ -350,7 +369,7 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 					names, values = append(names, c.Name), append(values, c.Value)
 				}
 			}
-			return req.Resources[i].ResourceType == kmsg.ConfigResourceTypeTopic, names, values
+			return validatorFor(req.Resources[i].ResourceType, req.Resources[i].ResourceName), names, values
 		})
 		if !bad {
 			return nil, nil, false
@@ -359,7 +378,7 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 		for i, rr := range req.Resources {
 			st := kmsg.NewIncrementalAlterConfigsResponseResource()
 			st.ResourceType, st.ResourceName = rr.ResourceType, rr.ResourceName
-			st.ErrorCode, st.ErrorMessage = refusal(msgs[i])
+			st.ErrorCode, st.ErrorMessage = answers[i].reply()
 			resp.Resources = append(resp.Resources, st)
 		}
 		kc.KeepControl()
@@ -370,13 +389,13 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 		if !ok {
 			return nil, nil, false
 		}
-		msgs, bad := refusals(len(req.Resources), func(i int) (bool, []string, []*string) {
+		answers, bad := refusals(len(req.Resources), func(i int) (validator, []string, []*string) {
 			var names []string
 			var values []*string
 			for _, c := range req.Resources[i].Configs {
 				names, values = append(names, c.Name), append(values, c.Value)
 			}
-			return req.Resources[i].ResourceType == kmsg.ConfigResourceTypeTopic, names, values
+			return validatorFor(req.Resources[i].ResourceType, req.Resources[i].ResourceName), names, values
 		})
 		if !bad {
 			return nil, nil, false
@@ -385,7 +404,7 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 		for i, rr := range req.Resources {
 			st := kmsg.NewAlterConfigsResponseResource()
 			st.ResourceType, st.ResourceName = rr.ResourceType, rr.ResourceName
-			st.ErrorCode, st.ErrorMessage = refusal(msgs[i])
+			st.ErrorCode, st.ErrorMessage = answers[i].reply()
 			resp.Resources = append(resp.Resources, st)
 		}
 		kc.KeepControl()
@@ -393,26 +412,60 @@ func validateTopicConfigsLikeKafka(kc *kfake.Cluster) {
 	})
 }
 
-// refusals validates n resources; configs(i) says whether resource i is a
-// topic and gives its configs. It returns Kafka's message per resource
-// ("" when valid) and whether any is invalid.
-func refusals(n int, configs func(i int) (topic bool, names []string, values []*string)) ([]string, bool) {
-	msgs := make([]string, n)
-	bad := false
-	for i := range msgs {
-		if topic, names, values := configs(i); topic {
-			msgs[i] = validateTopicConfigs(names, values)
-			bad = bad || msgs[i] != ""
-		}
+// validator checks the configs set on one resource: Kafka's error code and
+// message, or 0 and "".
+type validator func(names []string, values []*string) (int16, string)
+
+func topicValidator(names []string, values []*string) (int16, string) {
+	if msg := validateTopicConfigs(names, values); msg != "" {
+		return kerr.InvalidConfig.Code, msg
 	}
-	return msgs, bad
+	return 0, ""
 }
 
-// refusal is the answer for one resource of a refused request.
-func refusal(msg string) (int16, *string) {
-	if msg == "" {
+// validatorFor is the validator of a config resource (nil: not checked).
+func validatorFor(t kmsg.ConfigResourceType, name string) validator {
+	switch t {
+	case kmsg.ConfigResourceTypeTopic:
+		return topicValidator
+	case kmsg.ConfigResourceTypeBroker:
+		return func(names []string, values []*string) (int16, string) {
+			if msg := validateBrokerConfigs(name == "", names, values); msg != "" {
+				return kerr.InvalidRequest.Code, msg
+			}
+			return 0, ""
+		}
+	}
+	return nil
+}
+
+// answer is the verdict on one resource of a request.
+type answer struct {
+	code int16
+	msg  string
+}
+
+// refusals validates n resources; configs(i) gives resource i's validator
+// (nil: not checked) and the configs set. It returns each verdict and
+// whether any resource is refused.
+func refusals(n int, configs func(i int) (validator, []string, []*string)) ([]answer, bool) {
+	answers := make([]answer, n)
+	bad := false
+	for i := range answers {
+		if v, names, values := configs(i); v != nil {
+			answers[i].code, answers[i].msg = v(names, values)
+			bad = bad || answers[i].code != 0
+		}
+	}
+	return answers, bad
+}
+
+// reply is the error code and message for one resource of a refused
+// request.
+func (a answer) reply() (int16, *string) {
+	if a.code == 0 {
 		m := "the sandbox refuses this request as a whole: another resource in it has an invalid config (send one resource per request)"
 		return kerr.InvalidRequest.Code, &m
 	}
-	return kerr.InvalidConfig.Code, &msg
+	return a.code, &a.msg
 }

@@ -138,3 +138,36 @@ func client(t *testing.T, c *sandbox.Cluster) (*kgo.Client, context.Context) {
 	t.Cleanup(cancel)
 	return cl, ctx
 }
+
+// TestSandboxValidatesBrokerConfigs: the sandbox refuses what Kafka
+// refuses on a broker or the cluster default (testkit.BrokerConfigCases,
+// Kafka 4.4's messages) with INVALID_REQUEST, and nothing changes.
+func TestSandboxValidatesBrokerConfigs(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	s := testkit.Settings(c)
+	for _, tc := range testkit.BrokerConfigCases {
+		target, what := []string{"0"}, "broker 0"
+		if tc.Default {
+			target, what = []string{"--default"}, "broker defaults"
+		}
+		before := clitest.RunSettings(t, s, "", append([]string{"broker", "config", "get", "-o", "json"}, target...)...)
+		r := clitest.RunSettings(t, s, "", append(append([]string{"broker", "config", "set"}, target...), tc.Set...)...)
+		if tc.Err == "" {
+			if r.Code != 0 {
+				t.Errorf("set %v %v: exit %d %s", target, tc.Set, r.Code, r.Stderr)
+			}
+			key, _, _ := strings.Cut(tc.Set[0], "=")
+			clitest.RunSettings(t, s, "", append(append([]string{"broker", "config", "delete"}, target...), key)...)
+			continue
+		}
+		want := "Error: alter configs of " + what + ": " + tc.Err + " (INVALID_REQUEST)\n"
+		if r.Code != 1 || r.Stderr != want {
+			t.Errorf("set %v %v: exit %d stderr\n%q want\n%q", target, tc.Set, r.Code, r.Stderr, want)
+		}
+		after := clitest.RunSettings(t, s, "", append([]string{"broker", "config", "get", "-o", "json"}, target...)...)
+		if before.Stdout != after.Stdout || after.Code != 0 {
+			t.Errorf("refused set %v changed the configs:\n%s\n->\n%s", tc.Set, before.Stdout, after.Stdout)
+		}
+	}
+}

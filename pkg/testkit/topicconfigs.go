@@ -52,3 +52,38 @@ var TopicConfigCases = []TopicConfigCase{
 	{[]string{"local.retention.ms=5"}, ""},
 	{[]string{"retention.ms=604800000", "segment.bytes=1048576"}, ""},
 }
+
+// BrokerConfigCase is one `kctl broker config set` on a broker (or, with
+// Default, the cluster-wide default) and the INVALID_REQUEST message
+// Apache Kafka 4.4.0 answers ("" when Kafka accepts it; the tests delete
+// accepted keys again). Checked on real Kafka by TestBrokerConfigsLikeKafka
+// and on the sandbox by TestSandboxValidatesBrokerConfigs.
+type BrokerConfigCase struct {
+	Default bool
+	Set     []string
+	Err     string
+}
+
+// BrokerConfigCases are the cases both suites run.
+var BrokerConfigCases = []BrokerConfigCase{
+	{false, []string{"broker.id=5"}, "Cannot update these configs dynamically: [broker.id]"},
+	{false, []string{"auto.create.topics.enable=false"}, "Cannot update these configs dynamically: [auto.create.topics.enable]"},
+	{false, []string{"num.io.threads=0"}, "Invalid value 0 for configuration num.io.threads: Value must be at least 1"},
+	{false, []string{"num.io.threads=abc"}, "Invalid value abc for configuration num.io.threads: Not a number of type INT"},
+	{false, []string{"message.max.bytes=abc"}, "Invalid value abc for configuration message.max.bytes: Not a number of type INT"},
+	{false, []string{"log.cleanup.policy=bogus"}, "Invalid value bogus for configuration log.cleanup.policy: String must be one of: compact, delete"},
+	{false, []string{"compression.type=bogus"}, "Invalid value bogus for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"},
+	{false, []string{"log.segment.bytes=5"}, "Invalid value 5 for configuration log.segment.bytes: Value must be at least 1048576"},
+	{false, []string{"min.insync.replicas=0"}, "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"},
+	{false, []string{"log.flush.interval.ms=abc"}, "Invalid value abc for configuration log.flush.interval.ms: Not a number of type LONG"},
+	{false, []string{"ssl.keystore.location=/tmp/x.jks"}, "These security configs can be dynamically updated only per-listener using the listener prefix: [ssl.keystore.location]"},
+	{true, []string{"log.retention.ms=abc"}, "Invalid value abc for configuration log.retention.ms: Not a number of type LONG"},
+	{true, []string{"min.insync.replicas=0"}, "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"},
+	{true, []string{"ssl.client.auth=required"}, "Cannot update these configs at default cluster level, broker id must be specified: [ssl.client.auth]"},
+	// Accepted: names Kafka does not know (custom configs), values without
+	// a validator.
+	{false, []string{"bogus.x=abc"}, ""},
+	{false, []string{"log.retention.ms=-5"}, ""},
+	{false, []string{"log.cleaner.backoff.ms=20000"}, ""},
+	{true, []string{"log.retention.ms=604800000"}, ""},
+}

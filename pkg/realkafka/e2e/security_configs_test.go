@@ -58,3 +58,36 @@ func TestTopicConfigsLikeKafka(t *testing.T) {
 		t.Errorf("kafka-topics --list shows a refused topic:\n%s", out)
 	}
 }
+
+// TestBrokerConfigsLikeKafka: Kafka answers each of
+// testkit.BrokerConfigCases as the table says (TestSandboxValidatesBrokerConfigs
+// holds the sandbox to it); accepted keys are deleted again, so the shared
+// cluster keeps its configs.
+func TestBrokerConfigsLikeKafka(t *testing.T) {
+	c := Single(t)
+	for _, tc := range testkit.BrokerConfigCases {
+		target, what := []string{"1"}, "broker 1"
+		if tc.Default {
+			target, what = []string{"--default"}, "broker defaults"
+		}
+		before := kctl(t, c, append([]string{"broker", "config", "get", "-o", "json"}, target...)...)
+		r := kctl(t, c, append(append([]string{"broker", "config", "set"}, target...), tc.Set...)...)
+		if tc.Err == "" {
+			if r.Code != 0 {
+				t.Errorf("set %v %v: exit %d %s", target, tc.Set, r.Code, r.Stderr)
+			}
+			key, _, _ := strings.Cut(tc.Set[0], "=")
+			if d := kctl(t, c, append(append([]string{"broker", "config", "delete"}, target...), key)...); d.Code != 0 {
+				t.Errorf("delete %s: exit %d %s", key, d.Code, d.Stderr)
+			}
+			continue
+		}
+		want := "Error: alter configs of " + what + ": " + tc.Err + " (INVALID_REQUEST)\n"
+		if r.Code != 1 || r.Stderr != want {
+			t.Errorf("set %v %v: exit %d stderr\n%q want\n%q", target, tc.Set, r.Code, r.Stderr, want)
+		}
+		if after := kctl(t, c, append([]string{"broker", "config", "get", "-o", "json"}, target...)...); after.Stdout != before.Stdout {
+			t.Errorf("refused set %v changed the configs:\n%s\n->\n%s", tc.Set, before.Stdout, after.Stdout)
+		}
+	}
+}
