@@ -63,8 +63,9 @@ func RunList(parent context.Context, o *ListOptions) error {
 	if acls == nil {
 		acls = []acl.ACL{}
 	}
-	if len(acls) == 0 && !p.Structured() {
-		o.F.Warnf("No ACL matches.")
+	if err := p.Print(View{ACLs: acls}, acl.Headers, acl.Rows(acls)); err != nil {
+		return err
 	}
-	return p.Print(View{ACLs: acls}, acl.Headers, acl.Rows(acls))
+	o.F.NoteEmpty(p, len(acls), "No ACL matches.")
+	return nil
 }

@@ -271,6 +271,15 @@ func (f *Factory) tableStyle() (bool, error) {
 	return b, nil
 }
 
+// NoteEmpty prints note on stderr when a table has no row (n == 0): every
+// table keeps its header, and this one line says why it is empty. JSON and
+// YAML say it with an empty list, so they get no note.
+func (f *Factory) NoteEmpty(p *output.Printer, n int, note string) {
+	if n == 0 && !p.Structured() {
+		f.Warnf("%s", note)
+	}
+}
+
 // Warnf prints a diagnostic on stderr.
 func (f *Factory) Warnf(format string, a ...any) {
 	fmt.Fprintf(f.Streams.ErrOut, format+"\n", a...)

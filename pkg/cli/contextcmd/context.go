@@ -100,7 +100,11 @@ func newList(f *cmdutil.Factory) *cobra.Command {
 			if view == nil {
 				view = []ListRow{}
 			}
-			return p.Print(map[string]any{"contexts": view}, []string{"CURRENT", "NAME", "BROKERS"}, rows)
+			if err := p.Print(map[string]any{"contexts": view}, []string{"CURRENT", "NAME", "BROKERS"}, rows); err != nil {
+				return err
+			}
+			f.NoteEmpty(p, len(rows), "No context in "+file.Path()+" (kctl context set NAME --brokers HOST:PORT creates one).")
+			return nil
 		},
 	}
 }

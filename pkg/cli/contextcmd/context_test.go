@@ -36,7 +36,7 @@ func TestContextLifecycle(t *testing.T) {
 	cfg := clitest.ConfigPath(t)
 	run := func(args ...string) clitest.Result { return clitest.Run(t, "", args...) }
 
-	want(t, run("context", "list"), 0, "CURRENT  NAME  BROKERS\n", "")
+	want(t, run("context", "list"), 0, "CURRENT  NAME  BROKERS\n", "No context in "+cfg+" (kctl context set NAME --brokers HOST:PORT creates one).\n")
 	want(t, run("context", "list", "-o", "json"), 0, "{\n  \"contexts\": []\n}\n", "")
 
 	want(t, run("context", "set", "dev", "-b", "localhost:9092"), 0, "", `Context "dev" saved in `+cfg+".\n")

@@ -138,8 +138,25 @@ func RunList(parent context.Context, o *ListOptions) error {
 	if err := p.Print(v, ListHeaders, rows); err != nil {
 		return err
 	}
+	if !failed {
+		o.F.NoteEmpty(p, len(rows), o.emptyNote())
+	}
 	if failed {
 		return errs.SilentExit(errs.ExitFailure)
 	}
 	return nil
+}
+
+func (o *ListOptions) emptyNote() string {
+	var filters []string
+	if len(o.States) > 0 {
+		filters = append(filters, "--state "+strings.Join(o.States, ","))
+	}
+	if len(o.Types) > 0 {
+		filters = append(filters, "--type "+strings.Join(o.Types, ","))
+	}
+	if len(filters) == 0 {
+		return "No consumer group exists."
+	}
+	return "No consumer group matches " + strings.Join(filters, " ") + "."
 }

@@ -19,6 +19,12 @@ func Input(g *kafka.GroupLag) lag.Input {
 		for _, m := range d.Members {
 			lm := lag.Member{ID: m.MemberID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host}
 			for _, tp := range m.Assignment {
+				// The admin layer reads an end offset (or its error) for
+				// every assigned partition in scope: one without is outside
+				// --topic, not a partition whose end is unknown.
+				if _, inScope := g.End[tp]; !inScope {
+					continue
+				}
 				lm.Assignment = append(lm.Assignment, lag.Partition{Topic: tp.Topic, Partition: tp.Partition})
 			}
 			in.Members = append(in.Members, lm)

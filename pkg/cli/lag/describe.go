@@ -35,6 +35,9 @@ type DescribeOptions struct {
 
 	query  kafka.LagQuery
 	sortBy lag.SortBy
+	empty  bool // the last table had no row
+	// structured: JSON/YAML, whose empty list needs no note.
+	structured bool
 }
 
 // NewCmdDescribe returns `kctl lag describe`.
@@ -375,23 +378,19 @@ func (o *DescribeOptions) snapshot(parent context.Context) ([]lag.Group, *kafka.
 }
 
 func (o *DescribeOptions) print(p *output.Printer, gs []lag.Group, progress map[string]lag.Progress) error {
+	o.structured = p.Structured()
 	if done, err := p.Data(NewView(gs, progress)); done {
 		return err
 	}
-	// Like kafka-consumer-groups.sh, no table at all when there is nothing
-	// to show (a group that does not exist, or has neither commits nor
-	// assignments): the stderr messages say why.
+	// The header even when there is nothing to show, as every kctl table
+	// does; report says why on stderr.
 	if o.Summary {
 		h, rows := SummaryRows(gs, o.TimeLag, progress)
-		if len(rows) == 0 {
-			return nil
-		}
+		o.empty = len(rows) == 0
 		return p.Table(h, rows)
 	}
 	h, rows := Rows(gs, o.TimeLag)
-	if len(rows) == 0 {
-		return nil
-	}
+	o.empty = len(rows) == 0
 	if err := p.Table(h, rows); err != nil {
 		return err
 	}
@@ -448,11 +447,35 @@ func (o *DescribeOptions) report(gs []lag.Group, res *kafka.LagResult) error {
 		o.F.Warnf("Error: %v", e)
 		failed++
 	}
-	if len(gs) == 0 && failed == 0 && listed && o.MinLag == 0 {
-		o.F.Warnf("No consumer group matches.")
+	if failed == 0 && !o.structured {
+		if note := o.emptyNote(gs); note != "" {
+			o.F.Warnf("%s", note)
+		}
 	}
 	if failed > 0 {
 		return errs.SilentExit(errs.ExitFailure)
 	}
 	return nil
+}
+
+// emptyNote says why a table without errors has no row ("" when it has
+// rows, or when the stderr notes already say why).
+func (o *DescribeOptions) emptyNote(gs []lag.Group) string {
+	onTopics := ""
+	if len(o.Topics) > 0 {
+		onTopics = " on topic " + strings.Join(o.Topics, ", ")
+	}
+	switch {
+	case len(gs) == 0 && o.MinLag > 0:
+		return fmt.Sprintf("No consumer group lags more than %d records (--min-lag)%s.", o.MinLag, onTopics)
+	case len(gs) == 0 && o.Pattern != "":
+		return fmt.Sprintf("No consumer group matches --group-pattern '%s'.", o.Pattern)
+	case len(gs) == 0 && o.AllGroups:
+		return "No consumer group exists."
+	case len(gs) == 0 || !o.empty:
+		return ""
+	case len(gs) == 1:
+		return fmt.Sprintf("Consumer group '%s' has no committed offset and no assigned partition%s.", gs[0].Group, onTopics)
+	}
+	return fmt.Sprintf("None of the %d consumer groups has a committed offset or an assigned partition%s.", len(gs), onTopics)
 }

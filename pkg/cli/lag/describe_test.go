@@ -200,7 +200,7 @@ func TestDescribeCaughtUpAheadAndMissing(t *testing.T) {
 	// A group that does not exist: Kafka's message, exit 1, and the
 	// other group is still shown.
 	r = run(t, s, "lag", "describe", "--group", "nope")
-	if r.code != 1 || r.out != "" || r.err != "Error: Consumer group 'nope' does not exist.\n" {
+	if r.code != 1 || r.out != header || r.err != "Error: Consumer group 'nope' does not exist.\n" {
 		t.Errorf("nope: exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
 	// --summary: no row for it either (a "Dead 0 0 0" row would read as a

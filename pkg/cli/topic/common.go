@@ -155,3 +155,14 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// emptyNote says why no topic was selected.
+func (s selection) emptyNote() string {
+	if s.Pattern != "" {
+		return fmt.Sprintf("No topic matches --pattern '%s'.", s.Pattern)
+	}
+	if s.ExcludeInternal {
+		return "No topic exists (internal topics excluded)."
+	}
+	return "No topic exists."
+}

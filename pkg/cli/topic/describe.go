@@ -425,9 +425,11 @@ func printDescribeTable(o *DescribeOptions, p interface {
 		}
 		if len(rows) == 0 {
 			o.F.Warnf("No partitions match.")
-			return nil
 		}
 		return p.Table(headers, rows)
+	}
+	if len(v.Topics) == 0 && len(o.Topics) == 0 {
+		o.F.Warnf("%s", selection{Pattern: o.Pattern, ExcludeInternal: o.ExcludeInternal}.emptyNote())
 	}
 	for i, t := range v.Topics {
 		if i > 0 {

@@ -97,5 +97,8 @@ func RunList(parent context.Context, o *ListOptions) error {
 	if err := p.Print(v, ListHeaders, rows); err != nil {
 		return err
 	}
+	if failed == 0 {
+		o.F.NoteEmpty(p, len(rows), sel.emptyNote())
+	}
 	return partial(failed, "topic")
 }

@@ -76,6 +76,9 @@ func RunList(parent context.Context, o *ListOptions) error {
 	for _, f := range failed {
 		o.F.Warnf("Error: %v", f)
 	}
+	if len(o.Users) == 0 {
+		o.F.NoteEmpty(p, len(rows), "No user has SCRAM credentials.")
+	}
 	if len(failed) > 0 {
 		return errs.SilentExit(errs.ExitFailure)
 	}
