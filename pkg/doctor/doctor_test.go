@@ -231,7 +231,7 @@ func TestHints(t *testing.T) {
 		{TLSHostnameMismatch, Facts{Host: "127.0.0.1", Names: "kafka-0.example.com"},
 			"the certificate is not valid for 127.0.0.1; its SANs are kafka-0.example.com: connect with one of those names, set --tls-server-name, or reissue the certificate with 127.0.0.1 in its SANs"},
 		{TLSUnknownAuthority, Facts{Issuer: "CN=other CA", CAFile: "/etc/kafka/ca.pem"},
-			"the certificate (issuer CN=other CA) is signed by an unknown authority, not by a CA in /etc/kafka/ca.pem: set --tls-ca-file (ssl.truststore.location) to the CA that signed the broker certificates"},
+			"the certificate (issuer CN=other CA) is signed by an unknown authority, not by a CA in /etc/kafka/ca.pem: point --tls-ca-file (ssl.truststore.location) at the CA that signed the broker certificates"},
 		{TLSExpired, Facts{Subject: "CN=kafka", Date: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)}, "the certificate CN=kafka expired on 2026-01-02 03:04 UTC: renew it on the broker"},
 		{MetadataClosed, Facts{Protocol: "SSL"}, "the broker closed the connection at the Metadata request: the listener probably requires SASL; set security.protocol=SASL_SSL with --sasl-mechanism and --sasl-username"},
 		{KafkaNoAnswer, Facts{Timeout: time.Second}, "the port accepted the connection but sent no Kafka answer within 1s: is it the right port, or is the broker overloaded or stuck?"},

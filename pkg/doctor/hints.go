@@ -75,6 +75,9 @@ type Facts struct {
 	// Enabled are the SASL mechanisms the broker listed.
 	Enabled []string
 	CAFile  string
+	// ServerName is --tls-server-name when the user gave one (the name the
+	// certificate was checked against instead of Host).
+	ServerName string
 	// Names are the certificate's SANs; Issuer its issuer; Subject its subject.
 	Names   string
 	Issuer  string
@@ -130,8 +133,16 @@ func Hint(p Problem, f Facts) string {
 		if f.CAFile != "" {
 			where = f.CAFile
 		}
+		if f.CAFile != "" {
+			// Do not tell the user to set the flag they set: say it names
+			// the wrong CA.
+			return fmt.Sprintf("the certificate (issuer %s) is signed by an unknown authority, not by a CA in %s: point --tls-ca-file (ssl.truststore.location) at the CA that signed the broker certificates", f.Issuer, where)
+		}
 		return fmt.Sprintf("the certificate (issuer %s) is signed by an unknown authority, not by a CA in %s: set --tls-ca-file (ssl.truststore.location) to the CA that signed the broker certificates", f.Issuer, where)
 	case TLSHostnameMismatch:
+		if f.ServerName != "" {
+			return fmt.Sprintf("the certificate is not valid for %s, the name --tls-server-name gives; its SANs are %s: set --tls-server-name to one of those names (or leave it out and connect with one), or reissue the certificate with %s in its SANs", f.ServerName, f.Names, f.ServerName)
+		}
 		return fmt.Sprintf("the certificate is not valid for %s; its SANs are %s: connect with one of those names, set --tls-server-name, or reissue the certificate with %s in its SANs", f.Host, f.Names, f.Host)
 	case TLSExpired:
 		return fmt.Sprintf("the certificate %s expired on %s: renew it on the broker", f.Subject, Date(f.Date))

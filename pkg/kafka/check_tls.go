@@ -187,6 +187,7 @@ func (p *probe) verify(certs []*x509.Certificate, serverName string, roots *x509
 	if !p.ck.s.TLS.SkipHostnameVerify {
 		if err := leaf.VerifyHostname(serverName); err != nil {
 			p.facts.Host = serverName
+			p.facts.ServerName = p.ck.s.TLS.ServerName
 			p.facts.Names = certNames(leaf)
 			return verdict{doctor.TLSHostnameMismatch, fmt.Sprintf("%s is not valid for %s (SANs: %s)", leaf.Subject, serverName, p.facts.Names)}
 		}

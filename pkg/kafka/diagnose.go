@@ -282,7 +282,14 @@ func tlsError(addr, host string, s config.Settings, err error) error {
 	msg := ""
 	switch {
 	case errors.As(err, &he):
-		msg = fmt.Sprintf("TLS handshake failed: the certificate is not valid for %s (it names %s); use --tls-server-name or connect with a name the certificate lists", host, certNames(he.Certificate))
+		if sn := s.TLS.ServerName; sn != "" {
+			// Never advise the flag the user gave: say its value is wrong.
+			msg = fmt.Sprintf("TLS handshake failed: the certificate is not valid for %s, the name --tls-server-name gives (it names %s); set --tls-server-name to one of those names", sn, certNames(he.Certificate))
+		} else {
+			msg = fmt.Sprintf("TLS handshake failed: the certificate is not valid for %s (it names %s); use --tls-server-name or connect with a name the certificate lists", host, certNames(he.Certificate))
+		}
+	case errors.As(err, &ua) && s.TLS.CAFile != "":
+		msg = fmt.Sprintf("TLS handshake failed: the certificate is signed by an unknown authority, not by a CA in %s: point --tls-ca-file (ssl.truststore.location) at the CA that signed the broker certificates", s.TLS.CAFile)
 	case errors.As(err, &ua):
 		msg = "TLS handshake failed: the certificate is signed by an unknown authority (set --tls-ca-file / ssl.truststore.location to the CA that signed the broker certificates)"
 	case errors.As(err, &ci) && ci.Reason == x509.Expired:

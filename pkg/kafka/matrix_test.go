@@ -137,7 +137,7 @@ func TestConnSSLWrongCA(t *testing.T) {
 	c := testkit.Cluster(t, sandbox.Options{Brokers: 1, TLS: sandbox.ServerTLS(p.broker, nil)})
 	addr := c.Addrs[0]
 	wantFailed(t, kctl(t, "-b", addr, "--tls-ca-file", p.otherFile, "cluster", "describe"),
-		"Error: broker "+addr+": TLS handshake failed: the certificate is signed by an unknown authority (set --tls-ca-file / ssl.truststore.location to the CA that signed the broker certificates)\n")
+		"Error: broker "+addr+": TLS handshake failed: the certificate is signed by an unknown authority, not by a CA in "+p.otherFile+": point --tls-ca-file (ssl.truststore.location) at the CA that signed the broker certificates\n")
 
 	// The admin layer returns an AuthError (exit 1, not "unreachable").
 	s := testkit.Settings(c)
@@ -440,7 +440,9 @@ func ptr[T any](v T) *T { return &v }
 // within --timeout and names the broker.
 func TestConnBrokerHangsAfterConnect(t *testing.T) {
 	t.Parallel()
-	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	// ACLsUnchecked: the sandbox's SECURITY_DISABLED answer (a control
+	// function added first) would answer DescribeAcls before the hang.
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1, ACLsUnchecked: true})
 	addr := c.Addrs[0]
 	var n atomic.Int32
 	c.Kfake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {

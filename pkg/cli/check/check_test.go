@@ -241,7 +241,7 @@ func TestConnectivityTLSWrongCA(t *testing.T) {
 	expectSteps(t, b, "dns=PASS tcp=PASS tls=FAIL api-versions=SKIP sasl=SKIP metadata=SKIP")
 	s := step(t, b, "tls")
 	expectHint(t, s, "the certificate (issuer CN=broker CA,O=kctl sandbox) is signed by an unknown authority, not by a CA in "+other.caFile+
-		": set --tls-ca-file (ssl.truststore.location) to the CA that signed the broker certificates")
+		": point --tls-ca-file (ssl.truststore.location) at the CA that signed the broker certificates")
 	if s.Detail != "CN=broker,O=kctl sandbox, issued by CN=broker CA,O=kctl sandbox: signed by an unknown authority (not in ca.pem)" {
 		t.Errorf("detail %q", s.Detail)
 	}
