@@ -2,7 +2,7 @@ package check
 
 import (
 	"fmt"
-	"strconv"
+	"io"
 	"strings"
 	"time"
 
@@ -76,28 +76,91 @@ func nonNil(s []string) []string {
 	return s
 }
 
-var stepHeaders = []string{"STEP", "STATUS", "TIME", "DETAIL", "HINT"}
+var stepHeaders = []string{"STEP", "STATUS", "TIME", "SUMMARY"}
 
-func stepRows(t doctor.Target) [][]string {
+// lineWidth is the width the step lines fit: a terminal's 80 columns.
+const lineWidth = 80
+
+// writeSteps prints one line per step (STEP STATUS TIME SUMMARY, the summary
+// being the detail cut to fit 80 columns), and under a step that failed or
+// warned its whole detail and hint as indented, wrapped lines. -o json
+// keeps every detail and hint in full.
+func writeSteps(w io.Writer, t doctor.Target, noHeaders bool) {
 	rows := make([][]string, 0, len(t.Steps))
 	for _, s := range t.Steps {
 		tm := "-"
 		if s.Status != doctor.Skip {
 			tm = doctor.FormatDuration(s.Duration)
 		}
-		rows = append(rows, []string{s.Name, string(s.Status), tm, dash(s.Detail), dash(s.Hint)})
+		rows = append(rows, []string{s.Name, string(s.Status), tm})
 	}
-	return rows
+	width := make([]int, 3)
+	for _, r := range append([][]string{stepHeaders[:3]}, rows...) {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	lead := func(r []string) string {
+		return fmt.Sprintf("%-*s  %-*s  %-*s  ", width[0], r[0], width[1], r[1], width[2], r[2])
+	}
+	if !noHeaders {
+		fmt.Fprintln(w, lead(stepHeaders[:3])+stepHeaders[3])
+	}
+	room := max(lineWidth-len(lead(rows[0])), 20)
+	for i, s := range t.Steps {
+		summary := cut(dash(s.Detail), room)
+		fmt.Fprintln(w, strings.TrimRight(lead(rows[i])+summary, " "))
+		if s.Status != doctor.Fail && s.Status != doctor.Warn {
+			continue
+		}
+		if s.Detail != "" && summary != s.Detail {
+			wrap(w, "    detail: ", s.Detail)
+		}
+		if s.Hint != "" {
+			wrap(w, "    hint:   ", s.Hint)
+		}
+	}
 }
 
-var chainHeaders = []string{"#", "SUBJECT", "ISSUER", "NOT-AFTER", "DAYS-LEFT", "NAMES"}
-
-func chainRows(t doctor.Target, now time.Time) [][]string {
-	rows := make([][]string, 0, len(t.Chain))
-	for i, c := range t.Chain {
-		rows = append(rows, []string{strconv.Itoa(i), c.Subject, c.Issuer, doctor.Date(c.NotAfter), strconv.Itoa(doctor.DaysLeft(c.NotAfter, now)), c.Names()})
+// cut shortens s to n columns at a word boundary, ending in "...".
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return rows
+	s = s[:n-3]
+	if i := strings.LastIndexByte(s, ' '); i > n/2 {
+		s = s[:i]
+	}
+	return strings.TrimRight(s, " ,;:") + "..."
+}
+
+// wrap prints text after prefix, wrapped at lineWidth, continuation lines
+// indented like the first.
+func wrap(w io.Writer, prefix, text string) {
+	indent := strings.Repeat(" ", len(prefix))
+	line := prefix
+	for _, word := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(word) > lineWidth {
+			fmt.Fprintln(w, line)
+			line = indent
+		}
+		if len(line) > len(indent) {
+			line += " "
+		}
+		line += word
+	}
+	fmt.Fprintln(w, line)
+}
+
+// writeChain prints the presented chain, one block per certificate (leaf
+// first), each line within 80 columns where the names allow.
+func writeChain(w io.Writer, t doctor.Target, now time.Time) {
+	for i, c := range t.Chain {
+		fmt.Fprintf(w, "Certificate %d: %s\n", i, c.Subject)
+		wrap(w, "    issuer:    ", c.Issuer)
+		wrap(w, "    not after: ", fmt.Sprintf("%s (%d days left)", doctor.Date(c.NotAfter), doctor.DaysLeft(c.NotAfter, now)))
+		wrap(w, "    names:     ", dash(c.Names()))
+	}
 }
 
 func dash(s string) string {
@@ -118,14 +181,10 @@ func printReport(p *output.Printer, r doctor.Report, withChain bool, now time.Ti
 			fmt.Fprintln(p.Out)
 		}
 		fmt.Fprintf(p.Out, "%s: %s\n", strings.ToUpper(t.Label()[:1])+t.Label()[1:], t.Status())
-		if err := p.Table(stepHeaders, stepRows(t)); err != nil {
-			return err
-		}
+		writeSteps(p.Out, t, p.NoHeaders)
 		if withChain && len(t.Chain) > 0 {
 			fmt.Fprintln(p.Out)
-			if err := p.Table(chainHeaders, chainRows(t, now)); err != nil {
-				return err
-			}
+			writeChain(p.Out, t, now)
 		}
 	}
 	fmt.Fprintf(p.Out, "\n%s\n", r.Verdict())
