@@ -95,29 +95,9 @@ type APIVersion struct {
 
 // APIVersions asks one broker for its ApiVersions.
 func (a *Admin) APIVersions(ctx context.Context) (addr string, apis []APIVersion, err error) {
-	type answer struct {
-		addr string
-		resp *sarama.ApiVersionsResponse
-	}
-	b, err := a.anyBroker()
+	r, err := a.apiVersions(ctx, 3)
 	if err != nil {
-		return "", nil, err
-	}
-	r, err := Do(ctx, "broker "+b.Addr()+": ApiVersions", func() (answer, error) {
-		if err := a.connected(b.Broker); err != nil {
-			return answer{b.Addr(), nil}, err
-		}
-		// v3 is what every broker from 2.4 answers; older ones answer
-		// with an UNSUPPORTED_VERSION error and their range at v0, which
-		// sarama's client already negotiated at connect.
-		resp, err := b.ApiVersions(&sarama.ApiVersionsRequest{Version: 3, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
-		if err != nil {
-			return answer{b.Addr(), nil}, a.classify(b.Addr(), err)
-		}
-		return answer{b.Addr(), resp}, nil
-	})
-	if err != nil {
-		return b.Addr(), nil, err
+		return r.addr, nil, err
 	}
 	resp := r.resp
 	if resp.ErrorCode != 0 {
@@ -128,6 +108,38 @@ func (a *Admin) APIVersions(ctx context.Context) (addr string, apis []APIVersion
 	}
 	sort.Slice(apis, func(i, j int) bool { return apis[i].Key < apis[j].Key })
 	return r.addr, apis, nil
+}
+
+type apiVersionsAnswer3 struct {
+	addr string
+	resp *sarama.ApiVersionsResponse
+}
+
+// apiVersions sends ApiVersions (v3+: the supported and finalized features
+// of KIP-584 too) to one broker; sarama lowers version to what the broker
+// offers.
+func (a *Admin) apiVersions(ctx context.Context, version int16) (apiVersionsAnswer3, error) {
+	b, err := a.anyBroker()
+	if err != nil {
+		return apiVersionsAnswer3{}, err
+	}
+	r, err := Do(ctx, "broker "+b.Addr()+": ApiVersions", func() (apiVersionsAnswer3, error) {
+		if err := a.connected(b.Broker); err != nil {
+			return apiVersionsAnswer3{b.Addr(), nil}, err
+		}
+		// v3 is what every broker from 2.4 answers; older ones answer
+		// with an UNSUPPORTED_VERSION error and their range at v0, which
+		// sarama's client already negotiated at connect.
+		resp, err := b.ApiVersions(&sarama.ApiVersionsRequest{Version: version, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
+		if err != nil {
+			return apiVersionsAnswer3{b.Addr(), nil}, a.classify(b.Addr(), err)
+		}
+		return apiVersionsAnswer3{b.Addr(), resp}, nil
+	})
+	if err != nil {
+		r.addr = b.Addr()
+	}
+	return r, err
 }
 
 // SplitAddr splits host:port, tolerating a missing port.

@@ -14,8 +14,8 @@ import (
 
 // NewCmd returns `kctl cluster`.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "cluster", Short: "Describe the cluster", Args: cmdutil.NoArgs}
-	cmd.AddCommand(NewCmdDescribe(f, nil))
+	cmd := &cobra.Command{Use: "cluster", Short: "Describe the cluster, its KRaft quorum and features", Args: cmdutil.NoArgs}
+	cmd.AddCommand(NewCmdDescribe(f, nil), NewCmdQuorum(f, nil), NewCmdFeatures(f, nil))
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -301,5 +302,141 @@ func TestOpsLogDirsEqualKafkaTool(t *testing.T) {
 	t.Logf("$ kctl broker balance\n%s", r.Stdout)
 	if r.Code != 0 || !strings.Contains(r.Stdout, "Skew (max/mean): replicas ") {
 		t.Fatalf("balance: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// quorumStatus parses kafka-metadata-quorum describe --status
+// ("Key:   value" lines).
+func quorumStatus(t *testing.T, out string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	for _, l := range strings.Split(out, "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if ok {
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+// kctl cluster quorum equals kafka-metadata-quorum describe --status and
+// --replication on the static three-voter quorum: the same leader, epoch,
+// voters, observers and statuses; the high watermark and log end offsets
+// move (the controller appends a no-op record every 500 ms), so kctl's are
+// bracketed by the tool's before and after.
+func TestOpsQuorumEqualsMetadataQuorumCommand(t *testing.T) {
+	c := Three(t)
+	const qc = "org.apache.kafka.tools.MetadataQuorumCommand"
+	before := quorumStatus(t, tool(t, c, qc, "describe", "--status"))
+	r := kctl(t, c, "cluster", "quorum", "-o", "json")
+	repl := tool(t, c, qc, "describe", "--replication")
+	after := quorumStatus(t, tool(t, c, qc, "describe", "--status"))
+	t.Logf("MetadataQuorumCommand --status: %v\n--replication:\n%s", before, repl)
+	if r.Code != 0 {
+		t.Fatalf("cluster quorum: exit %d %s", r.Code, r.Stderr)
+	}
+	var q struct {
+		ClusterID     string `json:"clusterId"`
+		LeaderID      int32  `json:"leaderId"`
+		LeaderEpoch   int32  `json:"leaderEpoch"`
+		HighWatermark int64  `json:"highWatermark"`
+		Voters        []struct {
+			ID           int32  `json:"id"`
+			LogEndOffset int64  `json:"logEndOffset"`
+			Status       string `json:"status"`
+		} `json:"voters"`
+		Observers []struct {
+			ID int32 `json:"id"`
+		} `json:"observers"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &q); err != nil {
+		t.Fatal(err)
+	}
+	if before["LeaderId"] != after["LeaderId"] || before["LeaderEpoch"] != after["LeaderEpoch"] {
+		t.Skipf("the quorum changed leader while the tools ran: %v -> %v", before, after)
+	}
+	if got := fmt.Sprint(q.ClusterID); got != before["ClusterId"] {
+		t.Errorf("cluster id %s, tool %s", got, before["ClusterId"])
+	}
+	if got := fmt.Sprint(q.LeaderID); got != before["LeaderId"] {
+		t.Errorf("leader %s, tool %s", got, before["LeaderId"])
+	}
+	if got := fmt.Sprint(q.LeaderEpoch); got != before["LeaderEpoch"] {
+		t.Errorf("epoch %s, tool %s", got, before["LeaderEpoch"])
+	}
+	var lo, hi int64
+	fmt.Sscan(before["HighWatermark"], &lo)
+	fmt.Sscan(after["HighWatermark"], &hi)
+	if q.HighWatermark < lo || q.HighWatermark > hi {
+		t.Errorf("high watermark %d outside the tool's [%d, %d]", q.HighWatermark, lo, hi)
+	}
+	// --replication: "NodeId DirectoryId LogEndOffset Lag LastFetchTimestamp
+	// LastCaughtUpTimestamp Status" (4.x), one row per replica.
+	lines := strings.Split(strings.TrimSpace(repl), "\n")
+	hdr := strings.Fields(lines[0])
+	col := func(name string) int {
+		for i, h := range hdr {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s in %q", name, lines[0])
+		return -1
+	}
+	idCol, stCol := col("NodeId"), col("Status")
+	var toolRows, kctlRows []string
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		toolRows = append(toolRows, f[idCol]+":"+f[stCol])
+	}
+	for _, v := range q.Voters {
+		kctlRows = append(kctlRows, fmt.Sprintf("%d:%s", v.ID, v.Status))
+	}
+	for _, o := range q.Observers {
+		kctlRows = append(kctlRows, fmt.Sprintf("%d:Observer", o.ID))
+	}
+	slices.Sort(toolRows)
+	slices.Sort(kctlRows)
+	if !slices.Equal(toolRows, kctlRows) {
+		t.Errorf("replicas %v, tool %v", kctlRows, toolRows)
+	}
+	if len(q.Voters) != 3 || q.Voters[0].Status != "Leader" {
+		t.Errorf("voters %+v", q.Voters)
+	}
+	tr := kctl(t, c, "cluster", "quorum")
+	t.Logf("$ kctl cluster quorum\n%s", tr.Stdout)
+
+	// Features: every feature but metadata.version (which the tool
+	// prints by name, 4.4-IV2) has kafka-features describe's numbers.
+	fr := kctl(t, c, "cluster", "features", "-o", "json")
+	var fv struct {
+		Epoch    int64 `json:"epoch"`
+		Features []struct {
+			Name      string `json:"name"`
+			Min       int16  `json:"supportedMinVersion"`
+			Max       int16  `json:"supportedMaxVersion"`
+			Finalized int16  `json:"finalizedVersionLevel"`
+		} `json:"features"`
+	}
+	if fr.Code != 0 || json.Unmarshal([]byte(fr.Stdout), &fv) != nil {
+		t.Fatalf("features: exit %d %s %s", fr.Code, fr.Stdout, fr.Stderr)
+	}
+	fout := tool(t, c, "org.apache.kafka.tools.FeatureCommand", "describe")
+	t.Logf("FeatureCommand describe:\n%s", fout)
+	t.Logf("$ kctl cluster features\n%s", kctl(t, c, "cluster", "features").Stdout)
+	re := regexp.MustCompile(`Feature: (\S+)\s+SupportedMinVersion: (\S+)\s+SupportedMaxVersion: (\S+)\s+FinalizedVersionLevel: (\S+)\s+Epoch: (\S+)`)
+	var want, got []string
+	for _, m := range re.FindAllStringSubmatch(fout, -1) {
+		if m[1] != "metadata.version" {
+			want = append(want, strings.Join(m[1:5], " "))
+		}
+	}
+	for _, f := range fv.Features {
+		if f.Name != "metadata.version" {
+			got = append(got, fmt.Sprintf("%s %d %d %d", f.Name, f.Min, f.Max, f.Finalized))
+		}
+	}
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("features\n%v\ntool\n%v", got, want)
 	}
 }

@@ -1,0 +1,310 @@
+package kafka
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/kctl-dev/kctl/pkg/doctor"
+)
+
+// sarama v1.61.1 has no DescribeQuorum (API key 55, KIP-595/836), and its
+// request interface is unexported, so kctl speaks it on a connection of
+// its own, opened and authenticated with the doctor's steps (check*.go).
+
+// ErrQuorumUnsupported means the broker does not offer DescribeQuorum: a
+// ZooKeeper-mode cluster, a broker older than Kafka 3.3, or the sandbox.
+var ErrQuorumUnsupported = errors.New("the broker does not offer DescribeQuorum (a ZooKeeper-mode cluster, Kafka older than 3.3, or kfake)")
+
+// QuorumReplica is one voter or observer of the KRaft metadata quorum as
+// the quorum leader sees it. Lag is the leader's log end offset minus this
+// replica's. Timestamps are epoch milliseconds, -1 when unknown (v0).
+type QuorumReplica struct {
+	ID                    int32  `json:"id"`
+	DirectoryID           string `json:"directoryId,omitempty"`
+	LogEndOffset          int64  `json:"logEndOffset"`
+	Lag                   int64  `json:"lag"`
+	LastFetchTimestamp    int64  `json:"lastFetchTimestamp"`
+	LastCaughtUpTimestamp int64  `json:"lastCaughtUpTimestamp"`
+	// Status is "Leader", "Follower" (a voter) or "Observer" (a broker
+	// that only replicates the metadata log), as kafka-metadata-quorum.sh
+	// prints it.
+	Status string `json:"status"`
+}
+
+// Quorum is the state of the __cluster_metadata partition (DescribeQuorum).
+type Quorum struct {
+	LeaderID      int32 `json:"leaderId"`
+	LeaderEpoch   int32 `json:"leaderEpoch"`
+	HighWatermark int64 `json:"highWatermark"`
+	// MaxFollowerLag and MaxFollowerLagTimeMs are computed as
+	// kafka-metadata-quorum.sh --status does: the largest voter lag, and
+	// how far that voter's last caught-up time is behind the leader's.
+	MaxFollowerLag       int64           `json:"maxFollowerLag"`
+	MaxFollowerLagTimeMs int64           `json:"maxFollowerLagTimeMs"`
+	Voters               []QuorumReplica `json:"voters"`
+	Observers            []QuorumReplica `json:"observers"`
+	// AnsweredBy is the broker that answered (brokers forward the request
+	// to the active controller).
+	AnsweredBy int32 `json:"answeredBy"`
+}
+
+const (
+	apiDescribeQuorum = 55
+	metadataTopic     = "__cluster_metadata"
+)
+
+// DescribeQuorum sends one DescribeQuorum (v0-v2, the highest the broker
+// offers) for __cluster_metadata-0 to a broker, on a connection of its own.
+func (a *Admin) DescribeQuorum(ctx context.Context) (*Quorum, error) {
+	bs := a.KnownBrokers()
+	if len(bs) == 0 {
+		return nil, errors.New("describe quorum: the cluster metadata lists no brokers")
+	}
+	b := bs[0]
+	if pb, err := a.anyBroker(); err == nil {
+		for _, x := range bs {
+			if x.ID == pb.ID() {
+				b = x
+			}
+		}
+	}
+	what := fmt.Sprintf("describe quorum on broker %d (%s)", b.ID, b.Addr)
+	a.logf("DescribeQuorum to broker %d (%s) on a connection of its own", b.ID, b.Addr)
+	p, err := a.wireSession(ctx, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer p.conn.Close()
+	r, ok := p.apis[apiDescribeQuorum]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", what, ErrQuorumUnsupported)
+	}
+	version := min(r.Max, 2)
+	type answer struct {
+		q   *Quorum
+		err error
+	}
+	res, err := Do(ctx, what, func() (answer, error) {
+		if dl, ok := ctx.Deadline(); ok {
+			_ = p.conn.SetDeadline(dl)
+		}
+		body, err := p.wireConn().roundTrip(apiDescribeQuorum, version, true, describeQuorumRequest())
+		if err != nil {
+			return answer{}, err
+		}
+		q, err := decodeDescribeQuorum(body, version)
+		return answer{q, err}, nil
+	})
+	if err != nil {
+		return nil, a.classify(b.Addr, err)
+	}
+	if res.err != nil {
+		return nil, fmt.Errorf("%s: %w", what, res.err)
+	}
+	res.q.AnsweredBy = b.ID
+	return res.q, nil
+}
+
+// wireSession opens a raw connection to b and walks the doctor's tcp, tls,
+// api-versions and sasl steps on it; a failed step is the error.
+func (a *Admin) wireSession(ctx context.Context, b Broker) (*probe, error) {
+	ck, err := newChecker(a.settings, CheckOptions{})
+	if err != nil {
+		return nil, err
+	}
+	id := b.ID
+	p := ck.newProbe(b.Addr, &id)
+	for _, step := range []string{doctor.StepTCP, doctor.StepTLS, doctor.StepAPIVersions, doctor.StepSASL} {
+		r := p.step(ctx, step)
+		if r.status == doctor.Fail || r.stop {
+			if p.conn != nil {
+				_ = p.conn.Close()
+			}
+			return nil, fmt.Errorf("%s step failed: %s", step, r.detail)
+		}
+	}
+	_ = p.conn.SetDeadline(time.Time{})
+	return p, nil
+}
+
+func compactStr(e *enc, s string) {
+	e.uvarint(uint64(len(s) + 1))
+	e.b = append(e.b, s...)
+}
+
+func describeQuorumRequest() []byte {
+	var e enc
+	e.uvarint(2) // one topic
+	compactStr(&e, metadataTopic)
+	e.uvarint(2) // one partition
+	e.i32(0)
+	e.uvarint(0) // partition tags
+	e.uvarint(0) // topic tags
+	e.uvarint(0) // request tags
+	return e.b
+}
+
+func decodeDescribeQuorum(body []byte, version int16) (*Quorum, error) {
+	d := dec{b: body}
+	code := d.i16()
+	var msg string
+	if version >= 2 {
+		msg, _ = d.str(true)
+	}
+	if d.err == nil && code != 0 {
+		return nil, quorumErr(code, msg)
+	}
+	var q *Quorum
+	nt := d.arrayLen(true)
+	for i := 0; i < nt && d.err == nil; i++ {
+		topic, _ := d.str(true)
+		np := d.arrayLen(true)
+		for j := 0; j < np && d.err == nil; j++ {
+			part := d.i32()
+			pcode := d.i16()
+			var pmsg string
+			if version >= 2 {
+				pmsg, _ = d.str(true)
+			}
+			pq := &Quorum{LeaderID: d.i32(), LeaderEpoch: d.i32(), HighWatermark: d.i64()}
+			pq.Voters = decodeReplicas(&d, version)
+			pq.Observers = decodeReplicas(&d, version)
+			d.tags()
+			if topic == metadataTopic && part == 0 {
+				if pcode != 0 && d.err == nil {
+					return nil, quorumErr(pcode, pmsg)
+				}
+				q = pq
+			}
+		}
+		d.tags()
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("decoding the answer: %w", d.err)
+	}
+	if q == nil {
+		return nil, errors.New("the answer has no __cluster_metadata-0")
+	}
+	finishQuorum(q)
+	return q, nil
+}
+
+func decodeReplicas(d *dec, version int16) []QuorumReplica {
+	n := d.arrayLen(true)
+	out := []QuorumReplica{}
+	for i := 0; i < n && d.err == nil; i++ {
+		r := QuorumReplica{ID: d.i32(), LastFetchTimestamp: -1, LastCaughtUpTimestamp: -1}
+		if version >= 2 {
+			if u := d.raw(16); u != nil && !allZero(u) {
+				r.DirectoryID = base64.RawURLEncoding.EncodeToString(u)
+			}
+		}
+		r.LogEndOffset = d.i64()
+		if version >= 1 {
+			r.LastFetchTimestamp, r.LastCaughtUpTimestamp = d.i64(), d.i64()
+		}
+		d.tags()
+		out = append(out, r)
+	}
+	return out
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// finishQuorum fills lags and statuses and orders the replicas as
+// kafka-metadata-quorum.sh --replication does: the leader, the other
+// voters, then observers, each by id.
+func finishQuorum(q *Quorum) {
+	var leader *QuorumReplica
+	for i := range q.Voters {
+		if q.Voters[i].ID == q.LeaderID {
+			leader = &q.Voters[i]
+		}
+	}
+	leo := int64(0)
+	if leader != nil {
+		leo = leader.LogEndOffset
+	}
+	for _, rs := range [][]QuorumReplica{q.Voters, q.Observers} {
+		for i := range rs {
+			rs[i].Lag = leo - rs[i].LogEndOffset
+		}
+	}
+	for i := range q.Voters {
+		q.Voters[i].Status = "Follower"
+		if q.Voters[i].ID == q.LeaderID {
+			q.Voters[i].Status = "Leader"
+		}
+	}
+	for i := range q.Observers {
+		q.Observers[i].Status = "Observer"
+	}
+	quorumLag(q, q.Voters) // before sorting: Kafka's order decides ties
+	sort.Slice(q.Voters, func(i, j int) bool {
+		li, lj := q.Voters[i].ID == q.LeaderID, q.Voters[j].ID == q.LeaderID
+		if li != lj {
+			return li
+		}
+		return q.Voters[i].ID < q.Voters[j].ID
+	})
+	sort.Slice(q.Observers, func(i, j int) bool { return q.Observers[i].ID < q.Observers[j].ID })
+}
+
+// quorumLag computes MaxFollowerLag and MaxFollowerLagTimeMs as
+// MetadataQuorumCommand does, over the voters in the order Kafka sent
+// them: the first voter with the smallest log end offset is the "max lag
+// follower" (on a tie that can be a follower with lag 0, whose caught-up
+// time still trails the leader's).
+func quorumLag(q *Quorum, voters []QuorumReplica) {
+	var leader, maxV *QuorumReplica
+	for i := range voters {
+		if voters[i].ID == q.LeaderID {
+			leader = &voters[i]
+		}
+		if maxV == nil || voters[i].LogEndOffset < maxV.LogEndOffset {
+			maxV = &voters[i]
+		}
+	}
+	if maxV == nil || leader == nil {
+		return
+	}
+	q.MaxFollowerLag = leader.LogEndOffset - maxV.LogEndOffset
+	switch {
+	case maxV.ID == q.LeaderID:
+		q.MaxFollowerLagTimeMs = 0
+	case leader.LastCaughtUpTimestamp >= 0 && maxV.LastCaughtUpTimestamp >= 0:
+		q.MaxFollowerLagTimeMs = leader.LastCaughtUpTimestamp - maxV.LastCaughtUpTimestamp
+	default:
+		q.MaxFollowerLagTimeMs = -1
+	}
+}
+
+func quorumErr(code int16, msg string) error {
+	name := fmt.Sprintf("error code %d", code)
+	switch code {
+	case 29, 31:
+		name = map[int16]string{29: "TOPIC_AUTHORIZATION_FAILED", 31: "CLUSTER_AUTHORIZATION_FAILED"}[code]
+		if msg == "" {
+			msg = "not authorized: DESCRIBE on the cluster is needed"
+		}
+	case 35:
+		name = "UNSUPPORTED_VERSION"
+	case 6:
+		name = "NOT_LEADER_OR_FOLLOWER"
+	}
+	if msg == "" {
+		msg = "the broker refused DescribeQuorum"
+	}
+	return fmt.Errorf("%s (%s)", msg, name)
+}
