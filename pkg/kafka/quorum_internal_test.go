@@ -17,10 +17,10 @@ func TestDecodeDescribeQuorum(t *testing.T) {
 	e.uvarint(2)
 	compactStr(&e, metadataTopic)
 	e.uvarint(2)
-	e.i32(0)  // partition
-	e.i16(0)  // error
-	e.i32(2)  // leader
-	e.i32(5)  // epoch
+	e.i32(0)      // partition
+	e.i16(0)      // error
+	e.i32(2)      // leader
+	e.i32(5)      // epoch
 	put64(&e, 90) // high watermark
 	rep := func(id int32, leo, fetch, caught int64) {
 		e.i32(id)
