@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -114,9 +113,9 @@ func (p *Printer) Data(v any) (bool, error) {
 	case JSON:
 		return true, writeJSON(p.Out, v)
 	case YAML:
-		// Through JSON, so YAML keys are the JSON field names (one set of
-		// tags, one public interface), numbers stay exact (offsets beyond
-		// 2^53) and keys are sorted, as they always were in kctl's YAML.
+		// Through JSON, so YAML keys are the JSON field names, in the same
+		// order (one set of tags, one public interface), and numbers stay
+		// exact (offsets beyond 2^53).
 		b, err := json.Marshal(v)
 		if err != nil {
 			return true, err
@@ -127,23 +126,12 @@ func (p *Printer) Data(v any) (bool, error) {
 }
 
 // blockStyle drops the flow and quoting styles the JSON text gave the nodes,
-// so the encoder writes ordinary block YAML and quotes only when needed, and
-// sorts mapping keys.
+// so the encoder writes ordinary block YAML and quotes only when needed.
+// Keys keep the JSON's order: YAML and JSON list a view's fields alike.
 func blockStyle(n *yaml.Node) {
 	n.Style = 0
 	for _, c := range n.Content {
 		blockStyle(c)
-	}
-	if n.Kind == yaml.MappingNode {
-		type kv struct{ k, v *yaml.Node }
-		pairs := make([]kv, 0, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			pairs = append(pairs, kv{n.Content[i], n.Content[i+1]})
-		}
-		sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].k.Value < pairs[j].k.Value })
-		for i, p := range pairs {
-			n.Content[2*i], n.Content[2*i+1] = p.k, p.v
-		}
 	}
 }
 

@@ -175,17 +175,17 @@ func TestJSONAndYAMLFieldNames(t *testing.T) {
 	if err := output.NewPrinter(&buf, output.YAML, false).Print(v, h, rows); err != nil {
 		t.Fatal(err)
 	}
-	// Same names as JSON, sorted; exact 64-bit numbers.
+	// Same names as JSON, in the same order; exact 64-bit numbers.
 	wantYAML := `groupId: billing
 partitions:
-  - lag: 50
-    logEndOffset: 4611686018427387904
+  - topic: orders
     partition: 0
-    topic: orders
-  - lag: null
-    logEndOffset: 7
+    logEndOffset: 4611686018427387904
+    lag: 50
+  - topic: orders
     partition: 10
-    topic: orders
+    logEndOffset: 7
+    lag: null
 `
 	if buf.String() != wantYAML {
 		t.Fatalf("yaml\n%s\nwant\n%s", buf.String(), wantYAML)

@@ -6,17 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// writeYAML writes the JSON text b as block YAML with sorted keys, byte for
+// writeYAML writes the JSON text b as block YAML, keys in the JSON's order, byte for
 // byte what yaml.v3 writes for the same text parsed into nodes (nodeYAML),
 // without yaml.v3's parser and node tree: those took ~300 MB for 10,000 lag
-// rows. The JSON is read into a small tree (objects' keys must be sorted
-// before anything is written) and written line by line. Scalars are
+// rows. The JSON is read into a small tree and written line by line. Scalars are
 // rendered by yaml.v3 itself, once per distinct string, so quoting is
 // yaml.v3's. A document yaml.v3 would write differently from these simple
 // rules (a string spanning lines, a very long key) takes nodeYAML.
@@ -38,7 +36,7 @@ func writeYAML(w io.Writer, b []byte) error {
 
 // nodeYAML is the general path: JSON parsed into yaml.v3 nodes (exact
 // numbers), styles dropped so the encoder writes block YAML and quotes only
-// when needed, mapping keys sorted.
+// when needed, mapping keys in the JSON's order.
 func nodeYAML(w io.Writer, b []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
@@ -122,7 +120,6 @@ func (p *jsonParser) value() (jnode, error) {
 			}
 			if p.pos < len(p.b) && p.b[p.pos] == '}' {
 				p.pos++
-				sortPairs(n.kids)
 				return n, nil
 			}
 			return n, p.fail("want ',' or '}'")
@@ -193,21 +190,6 @@ func (p *jsonParser) str() (string, error) {
 		p.pos++
 	}
 	return "", p.fail("unterminated string")
-}
-
-// sortPairs sorts an object's key/value pairs by key, stably (as
-// blockStyle does for the node path).
-func sortPairs(kids []jnode) {
-	sort.Stable(pairs(kids))
-}
-
-type pairs []jnode
-
-func (ps pairs) Len() int           { return len(ps) / 2 }
-func (ps pairs) Less(i, j int) bool { return ps[2*i].text < ps[2*j].text }
-func (ps pairs) Swap(i, j int) {
-	ps[2*i], ps[2*j] = ps[2*j], ps[2*i]
-	ps[2*i+1], ps[2*j+1] = ps[2*j+1], ps[2*i+1]
 }
 
 // yamlEmitter writes block YAML with yaml.v3's layout at indent 2: a

@@ -27,7 +27,7 @@ func TestList(t *testing.T) {
 	}{
 		{[]string{"broker", "list"}, fmt.Sprintf("ID  HOST       PORT   RACK   CONTROLLER\n0   127.0.0.1  %s  krack  -\n1   127.0.0.1  %s  krack  yes\n", p[0], p[1])},
 		{[]string{"broker", "ls", "--no-headers"}, fmt.Sprintf("0  127.0.0.1  %s  krack  -\n1  127.0.0.1  %s  krack  yes\n", p[0], p[1])},
-		{[]string{"broker", "list", "-o", "yaml"}, fmt.Sprintf("brokers:\n  - address: %s\n    id: 0\n    rack: krack\n  - address: %s\n    id: 1\n    rack: krack\ncontrollerId: 1\n", c.Addrs[0], c.Addrs[1])},
+		{[]string{"broker", "list", "-o", "yaml"}, fmt.Sprintf("controllerId: 1\nbrokers:\n  - id: 0\n    address: %s\n    rack: krack\n  - id: 1\n    address: %s\n    rack: krack\n", c.Addrs[0], c.Addrs[1])},
 		{[]string{"broker", "list", "-o", "json"}, fmt.Sprintf("{\n  \"controllerId\": 1,\n  \"brokers\": [\n    {\n      \"id\": 0,\n      \"address\": %q,\n      \"rack\": \"krack\"\n    },\n    {\n      \"id\": 1,\n      \"address\": %q,\n      \"rack\": \"krack\"\n    }\n  ]\n}\n", c.Addrs[0], c.Addrs[1])},
 	} {
 		r := clitest.Run(t, "", append([]string{"-b", c.Bootstrap()}, tc.args...)...)

@@ -966,7 +966,7 @@ func TestConnectivityJSONShape(t *testing.T) {
 	}
 
 	y := clitest.Run(t, "", "--brokers", c.Addrs[0], "--timeout", "5s", "check", "connectivity", "-o", "yaml")
-	if y.Code != 0 || !strings.HasPrefix(y.Stdout, "brokers:\n") || !strings.Contains(y.Stdout, "durationMs: ") || !strings.Contains(y.Stdout, "status: PASS") {
+	if y.Code != 0 || !strings.HasPrefix(y.Stdout, "status: PASS\nbrokers:\n") || !strings.Contains(y.Stdout, "durationMs: ") || !strings.Contains(y.Stdout, "status: PASS") {
 		t.Errorf("yaml exit %d:\n%s", y.Code, y.Stdout)
 	}
 }

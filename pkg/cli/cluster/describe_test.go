@@ -63,19 +63,19 @@ func TestDescribe(t *testing.T) {
   ]
 }
 `, c.Addrs[0], c.Addrs[1], c.Addrs[2])},
-		{[]string{"-o", "yaml"}, fmt.Sprintf(`brokerCount: 3
-brokers:
-  - address: %s
-    id: 0
-    rack: krack
-  - address: %s
-    id: 1
-    rack: krack
-  - address: %s
-    id: 2
-    rack: krack
-clusterId: kctl-sandbox
+		{[]string{"-o", "yaml"}, fmt.Sprintf(`clusterId: kctl-sandbox
 controllerId: 2
+brokerCount: 3
+brokers:
+  - id: 0
+    address: %s
+    rack: krack
+  - id: 1
+    address: %s
+    rack: krack
+  - id: 2
+    address: %s
+    rack: krack
 `, c.Addrs[0], c.Addrs[1], c.Addrs[2])},
 	} {
 		r := clitest.Run(t, "", append([]string{"-b", c.Addrs[0], "cluster", "describe"}, tc.args...)...)

@@ -17,6 +17,9 @@ import (
 type DescribeOptions struct {
 	F      *cmdutil.Factory
 	Groups []string
+	// State and Members print only that table (kafka-consumer-groups.sh
+	// --describe --state / --members).
+	State, Members bool
 }
 
 // DescribeView is the JSON shape of `group describe`.
@@ -33,6 +36,7 @@ type GroupView struct {
 	ProtocolType string       `json:"protocolType"`
 	Protocol     string       `json:"protocol"`
 	Coordinator  *int32       `json:"coordinator"`
+	MemberCount  int          `json:"memberCount"`
 	Members      []MemberView `json:"members"`
 	Error        *string      `json:"error"`
 }
@@ -50,24 +54,32 @@ type MemberView struct {
 // Table columns: the group's state (as kafka-consumer-groups.sh --state
 // prints it, plus TYPE and PROTOCOL-TYPE), then its members.
 var (
-	StateHeaders  = []string{"GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "TYPE", "PROTOCOL-TYPE", "#MEMBERS"}
-	MemberHeaders = []string{"GROUP", "MEMBER-ID", "GROUP-INSTANCE-ID", "CLIENT-ID", "HOST", "ASSIGNMENT"}
+	// kafka-consumer-groups.sh --describe --state's columns (COORDINATOR in
+	// one word, id@host:port), then kctl's TYPE and PROTOCOL-TYPE.
+	StateHeaders = []string{"GROUP", "COORDINATOR", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS", "TYPE", "PROTOCOL-TYPE"}
+	// kafka-consumer-groups.sh --describe --members --verbose's columns.
+	MemberHeaders = []string{"GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"}
 )
 
 // NewCmdDescribe returns `kctl group describe`.
 func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
 	opts := &DescribeOptions{F: f}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "describe GROUP...",
 		Short: "Show a group's state, protocol, assignor, coordinator and members with their assignments",
-		Long: `Describe consumer groups: state, protocol type, assignor, coordinator, and the
-members (MEMBER-ID, GROUP-INSTANCE-ID, CLIENT-ID, HOST, ASSIGNMENT). Groups on
+		Long: `Describe consumer groups with kafka-consumer-groups.sh's columns: the --state
+table (GROUP COORDINATOR ASSIGNMENT-STRATEGY STATE #MEMBERS, then TYPE and
+PROTOCOL-TYPE; COORDINATOR is id@host:port, one word) and the --members --verbose
+table (GROUP CONSUMER-ID GROUP-INSTANCE-ID HOST CLIENT-ID #PARTITIONS ASSIGNMENT,
+the assignment as topic(0,1),other(2)). --state or --members prints only that
+table. Groups on
 the new consumer protocol (KIP-848, Kafka 4) are described with
 ConsumerGroupDescribe, so their members and assignments show.
 
 For lag, use 'kctl lag describe'. A group that does not exist is reported as
 Kafka does ("Consumer group 'x' does not exist.") and the exit code is 1.`,
 		Example: `  kctl group describe billing
+  kctl group describe shipping --members
   kctl group describe billing shipping -o json`,
 		Args: cmdutil.MinArgs(1, "one or more group names"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -77,12 +89,18 @@ Kafka does ("Consumer group 'x' does not exist.") and the exit code is 1.`,
 				}
 			}
 			opts.Groups = args
+			if opts.State && opts.Members {
+				return errs.Usagef("--state and --members each print one table: give one of them, or neither for both")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return RunDescribe(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.State, "state", false, "only the state table (kafka-consumer-groups.sh --describe --state)")
+	cmd.Flags().BoolVar(&opts.Members, "members", false, "only the members table (kafka-consumer-groups.sh --describe --members --verbose)")
+	return cmd
 }
 
 // RunDescribe runs `group describe`.
@@ -121,7 +139,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			gv.Error = &e
 			problems = append(problems, "Error: "+e)
 		default:
-			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), dash(d.Protocol), d.State, dash(d.Type), dash(d.ProtocolType), strconv.Itoa(len(d.Members))})
+			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), dash(d.Protocol), d.State, strconv.Itoa(len(d.Members)), dash(d.Type), dash(d.ProtocolType)})
 			if len(d.Members) == 0 {
 				problems = append(problems, fmt.Sprintf("Consumer group '%s' has no active members.", g))
 			}
@@ -136,7 +154,8 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 				mv.GroupInstanceID = &id
 			}
 			gv.Members = append(gv.Members, mv)
-			memberRows = append(memberRows, []string{g, m.MemberID, dash(m.GroupInstanceID), dash(m.ClientID), dash(m.Host), assignment(m.Assignment)})
+			gv.MemberCount = len(gv.Members)
+			memberRows = append(memberRows, []string{g, m.MemberID, dash(m.GroupInstanceID), dash(m.Host), dash(m.ClientID), strconv.Itoa(len(m.Assignment)), assignment(m.Assignment)})
 		}
 		v.Groups = append(v.Groups, gv)
 	}
@@ -145,13 +164,19 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			return err
 		}
 	} else {
-		if len(stateRows) > 0 {
+		// Both tables by default; --state or --members one of them, as
+		// kafka-consumer-groups.sh --describe --state / --members does.
+		if !o.Members {
 			if err := p.Table(StateHeaders, stateRows); err != nil {
 				return err
 			}
 		}
-		if len(memberRows) > 0 {
-			fmt.Fprintln(p.Out)
+		// Under the state table, no members table when no group has a
+		// member (stderr says "has no active members").
+		if !o.State && (o.Members || len(memberRows) > 0) {
+			if !o.Members {
+				fmt.Fprintln(p.Out)
+			}
 			if err := p.Table(MemberHeaders, memberRows); err != nil {
 				return err
 			}

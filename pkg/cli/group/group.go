@@ -24,7 +24,8 @@ func coordinator(b kafka.Broker) string {
 	if b.Addr == "" {
 		return "-"
 	}
-	return fmt.Sprintf("%s (%d)", b.Addr, b.ID)
+	// One word (id@host:port), so awk column numbers hold.
+	return fmt.Sprintf("%d@%s", b.ID, b.Addr)
 }
 
 func coordinatorID(b kafka.Broker) *int32 {
@@ -58,9 +59,10 @@ func assignment(tps []kafka.TopicPartition) string {
 	sort.Strings(topics)
 	parts := make([]string, len(topics))
 	for i, t := range topics {
-		parts[i] = t + ":" + strings.Join(by[t], ",")
+		// kafka-consumer-groups.sh --members --verbose: topic(0,1),other(2)
+		parts[i] = t + "(" + strings.Join(by[t], ",") + ")"
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, ",")
 }
 
 // memberNames lists members for a refusal: "id (client c, host h)".

@@ -31,7 +31,7 @@ type ListItem struct {
 	Type         string  `json:"type"`
 	ProtocolType string  `json:"protocolType"`
 	Protocol     string  `json:"protocol"`
-	Members      int     `json:"members"`
+	Members      int     `json:"memberCount"`
 	Coordinator  *int32  `json:"coordinator"`
 	Error        *string `json:"error"`
 }

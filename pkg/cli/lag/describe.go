@@ -180,7 +180,7 @@ type GroupView struct {
 	State        string          `json:"state"`
 	ProtocolType string          `json:"protocolType"`
 	Coordinator  *int32          `json:"coordinator"`
-	Members      int             `json:"members"`
+	Members      int             `json:"memberCount"`
 	TotalLag     int64           `json:"totalLag"`
 	MaxLag       int64           `json:"maxLag"`
 	MaxTimeLagMs *int64          `json:"maxTimeLagMs"`

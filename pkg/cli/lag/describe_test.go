@@ -124,7 +124,7 @@ func TestDescribeEmptyGroupExactNumbers(t *testing.T) {
 		t.Fatal(err, r.out)
 	}
 	g := v.Groups[0]
-	if g["group"] != "g1" || g["state"] != "Empty" || g["totalLag"] != 9.0 || g["maxLag"] != 6.0 || g["members"] != 0.0 ||
+	if g["group"] != "g1" || g["state"] != "Empty" || g["totalLag"] != 9.0 || g["maxLag"] != 6.0 || g["memberCount"] != 0.0 ||
 		g["error"] != nil || g["maxTimeLagMs"] != nil || g["coordinator"] != float64(c.Kfake.CoordinatorFor("g1")) {
 		t.Errorf("json group = %v", g)
 	}

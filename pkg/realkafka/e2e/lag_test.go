@@ -456,14 +456,23 @@ func TestGroupDescribeMatchesKafkaTool(t *testing.T) {
 			if _, ok := wantState[row["GROUP"]]; !ok || row["STATE"] == "" {
 				continue
 			}
-			if _, ok := row["COORDINATOR (ID)"]; !ok {
-				continue // the members table
+			coordinator, ok := row["COORDINATOR (ID)"] // Kafka: "host:port (id)"
+			if !ok {
+				// kctl: one word, id@host:port
+				kc, ok := row["COORDINATOR"]
+				if !ok {
+					continue // the members table
+				}
+				if id, addr, found := strings.Cut(kc, "@"); found {
+					kc = addr + " (" + id + ")"
+				}
+				coordinator = kc
 			}
 			strategy := row["ASSIGNMENT-STRATEGY"]
 			if strategy == "" {
 				strategy = "-"
 			}
-			m[row["GROUP"]] = strings.Join(strings.Fields(row["COORDINATOR (ID)"]), " ") + " " + strategy + " " + row["STATE"] + " " + row["#MEMBERS"]
+			m[row["GROUP"]] = strings.Join(strings.Fields(coordinator), " ") + " " + strategy + " " + row["STATE"] + " " + row["#MEMBERS"]
 		}
 		return m
 	}
