@@ -52,6 +52,8 @@ demo: build
 	run topic describe orders --under-replicated-partitions; \
 	run group list; \
 	run lag describe --group billing; \
+	run topic consume orders --group billing -p 3 -n 1 --print partition,offset,key,value; \
+	run topic consume orders.DLT -p 3 -n 1 --headers; \
 	run lag describe --all-groups --summary; \
 	run offsets reset --group billing --topic orders --to-datetime "$$since"; \
 	run check connectivity -o json | head -c 600; echo ...; \

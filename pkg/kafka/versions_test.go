@@ -131,10 +131,11 @@ func TestTourOnOldBrokers(t *testing.T) {
 				args           []string
 				stdout, stderr string // "" stdout: only the exit code and stderr are checked
 			}{
-				{[]string{"topic", "list"}, "TOPIC     PARTITIONS  REPLICATION-FACTOR  UNDER-REPLICATED  OFFLINE\n" +
-					"audit     1           3                   0                 0\n" +
-					"orders    6           3                   0                 0\n" +
-					"payments  3           3                   0                 0\n", ""},
+				{[]string{"topic", "list"}, "TOPIC       PARTITIONS  REPLICATION-FACTOR  UNDER-REPLICATED  OFFLINE\n" +
+					"audit       1           3                   0                 0\n" +
+					"orders      6           3                   0                 0\n" +
+					"orders.DLT  6           3                   0                 0\n" +
+					"payments    3           3                   0                 0\n", ""},
 				{[]string{"topic", "describe", "orders", "--offsets"}, "", ""},
 				{[]string{"topic", "describe", "--under-min-isr-partitions"}, "", "No partitions match.\n"},
 				{[]string{"group", "list"}, "", ""},

@@ -140,7 +140,7 @@ func TestDLTHeaders(t *testing.T) {
 		}
 	}
 	st := Header{Key: DLTExceptionStacktrace, Value: []byte("a\nb\nc\nd\ne\nf\ng\nh\n")}
-	if got := HeaderText(st); got != "a\n    b\n    c\n    d\n    e\n    f\n    ... (2 more lines; -o json shows all)" {
+	if got := HeaderText(st); got != "a\n    b\n    c\n    ... (5 more lines; -o json shows all)" {
 		t.Errorf("stack trace: %q", got)
 	}
 }

@@ -62,7 +62,7 @@ type TextOptions struct {
 
 // stackLines is how many lines of a multi-line header value (a Java stack
 // trace in kafka_dlt-exception-stacktrace) the text output shows.
-const stackLines = 6
+const stackLines = 3
 
 // AppendText appends r as text: the chosen fields but headers on one line,
 // separated by tabs, then, when headers are chosen, one indented

@@ -3,10 +3,14 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kctl-dev/kctl/pkg/records"
 )
 
 // The demo seed, documented in docs/sandbox.md. Tests assert these numbers.
@@ -26,7 +30,70 @@ const (
 	// shipping: an active member on audit, committed at 40 of 50 (lag 10).
 	DemoActiveGroup     = "shipping"
 	DemoActiveCommitted = 40
+
+	// orders.DLT: what Spring Kafka's DeadLetterPublishingRecoverer left
+	// after billing failed on three orders records (DemoDeadLetters), in
+	// the dead-letter partition of the same number, with its kafka_dlt-*
+	// headers. billing's committed offset on orders[3] (150) is the first
+	// of them: the poison pill of docs/consume.md.
+	DemoDLTTopic = "orders.DLT"
 )
+
+// DemoDeadLetter is one dead-lettered orders record of the demo seed.
+type DemoDeadLetter struct {
+	Partition int32
+	Offset    int64
+	Exception string // kafka_dlt-exception-fqcn
+	Cause     string // kafka_dlt-exception-cause-fqcn
+	Message   string // kafka_dlt-exception-message
+}
+
+// DemoDeadLetters are the records orders.DLT holds, in its order per partition.
+var DemoDeadLetters = []DemoDeadLetter{
+	{Partition: 1, Offset: 162, Exception: "org.springframework.kafka.support.serializer.DeserializationException", Cause: "com.fasterxml.jackson.core.JsonParseException",
+		Message: "failed to deserialize; nested exception is com.fasterxml.jackson.core.JsonParseException: Unexpected character ('n' (code 110)): was expecting double-quote to start field name"},
+	{Partition: 3, Offset: 150, Exception: "org.springframework.kafka.listener.ListenerExecutionFailedException", Cause: "java.lang.IllegalStateException",
+		Message: "Listener method 'public void com.example.billing.OrderListener.onOrder(com.example.billing.Order)' threw exception; nested exception is java.lang.IllegalStateException: no price list for customer cust-0042"},
+	{Partition: 3, Offset: 151, Exception: "org.springframework.kafka.listener.ListenerExecutionFailedException", Cause: "java.lang.IllegalStateException",
+		Message: "Listener method 'public void com.example.billing.OrderListener.onOrder(com.example.billing.Order)' threw exception; nested exception is java.lang.IllegalStateException: no price list for customer cust-0042"},
+}
+
+// demoDLT builds the dead-letter records: key, value and timestamp of the
+// original (as seeded in orders), Spring's headers, and the original's
+// own __TypeId__ header (Spring's JsonSerializer), published 2 s later.
+func demoDLT(orders []Record) []Record {
+	var out []Record
+	for _, d := range DemoDeadLetters {
+		orig := orders[int(d.Partition)*DemoOrdersPerPartition+int(d.Offset)]
+		trace := d.Exception + ": " + d.Message + "\n" +
+			"\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer.decorateException(KafkaMessageListenerContainer.java:2945)\n" +
+			"\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer.doInvokeOnMessage(KafkaMessageListenerContainer.java:2892)\n" +
+			"\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer.invokeOnMessage(KafkaMessageListenerContainer.java:2859)\n" +
+			"\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer.doInvokeRecordListener(KafkaMessageListenerContainer.java:2771)\n" +
+			"\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer.run(KafkaMessageListenerContainer.java:1345)\n" +
+			"Caused by: " + d.Cause + ": " + d.Message[strings.LastIndex(d.Message, ": ")+2:] + "\n" +
+			"\tat com.example.billing.OrderListener.onOrder(OrderListener.java:57)\n" +
+			"\t... 14 more\n"
+		h := func(k string, v []byte) kgo.RecordHeader { return kgo.RecordHeader{Key: k, Value: v} }
+		out = append(out, Record{
+			Partition: d.Partition, Key: orig.Key, Value: orig.Value, Timestamp: orig.Timestamp.Add(2 * time.Second),
+			Headers: []kgo.RecordHeader{
+				h("__TypeId__", []byte("com.example.billing.Order")),
+				h(records.DLTOriginalTopic, []byte("orders")),
+				h(records.DLTOriginalPartition, records.DLTInt(d.Partition)),
+				h(records.DLTOriginalOffset, records.DLTLong(d.Offset)),
+				h(records.DLTOriginalTimestamp, records.DLTLong(orig.Timestamp.UnixMilli())),
+				h(records.DLTOriginalTsType, []byte("CreateTime")),
+				h(records.DLTOriginalGroup, []byte(DemoLaggingGroup)),
+				h(records.DLTExceptionFQCN, []byte(d.Exception)),
+				h(records.DLTExceptionCauseFQCN, []byte(d.Cause)),
+				h(records.DLTExceptionMessage, []byte(d.Message)),
+				h(records.DLTExceptionStacktrace, []byte(trace)),
+			},
+		})
+	}
+	return out
+}
 
 // The demo's ordinary user (with SASL) and, with the authorizer on, what she
 // may do: consume payments as the analytics group (Read and Describe on the
@@ -67,6 +134,7 @@ func (c *Cluster) seedDemo(ctx context.Context) error {
 		{"audit", 1, DemoAuditRecords},
 	}
 	now := time.Now().Truncate(time.Second)
+	var orders []Record
 	for _, t := range topics {
 		if err := c.CreateTopic(ctx, t.name, t.parts, rf, nil); err != nil {
 			return err
@@ -79,6 +147,15 @@ func (c *Cluster) seedDemo(ctx context.Context) error {
 		if err := c.Produce(ctx, t.name, recs); err != nil {
 			return fmt.Errorf("produce to %s: %w", t.name, err)
 		}
+		if t.name == "orders" {
+			orders = recs
+		}
+	}
+	if err := c.CreateTopic(ctx, DemoDLTTopic, DemoOrdersPartitions, rf, nil); err != nil {
+		return err
+	}
+	if err := c.Produce(ctx, DemoDLTTopic, demoDLT(orders)); err != nil {
+		return fmt.Errorf("produce to %s: %w", DemoDLTTopic, err)
 	}
 	lag := map[int32]int64{}
 	for p := int32(0); p < DemoOrdersPartitions; p++ {

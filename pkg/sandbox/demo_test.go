@@ -2,6 +2,10 @@ package sandbox_test
 
 import (
 	"context"
+	"encoding/binary"
+	"reflect"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,4 +165,78 @@ func listOffsets(ctx context.Context, t *testing.T, cl *kgo.Client, topics map[s
 		}
 	}
 	return out
+}
+
+// TestDemoSeedDLT: orders.DLT holds the three dead letters docs/consume.md
+// shows, in the partition of their original, with the original key, value
+// and Spring's kafka_dlt-* headers (partition a 4-byte int, offset and
+// timestamp 8-byte longs, big-endian), read with franz-go.
+func TestDemoSeedDLT(t *testing.T) {
+	t.Parallel()
+	c, err := sandbox.Start(sandbox.Options{Brokers: 1, Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cl, err := c.Client(kgo.ConsumeTopics("orders", sandbox.DemoDLTTopic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ends := listOffsets(ctx, t, cl, map[string]int32{sandbox.DemoDLTTopic: 6}, -1)[sandbox.DemoDLTTopic]
+	if want := map[int32]int64{0: 0, 1: 1, 2: 0, 3: 2, 4: 0, 5: 0}; !reflect.DeepEqual(ends, want) {
+		t.Fatalf("orders.DLT ends %v, want %v", ends, want)
+	}
+	type pos struct {
+		p int32
+		o int64
+	}
+	orig := map[pos]*kgo.Record{}
+	var dlt []*kgo.Record
+	for len(dlt) < 3 || len(orig) < 1200 {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("read %d dead letters, %d orders", len(dlt), len(orig))
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			if r.Topic == "orders" {
+				orig[pos{r.Partition, r.Offset}] = r
+			} else {
+				dlt = append(dlt, r)
+			}
+		})
+	}
+	sort.Slice(dlt, func(i, j int) bool {
+		return dlt[i].Partition < dlt[j].Partition || dlt[i].Partition == dlt[j].Partition && dlt[i].Offset < dlt[j].Offset
+	})
+	for i, d := range sandbox.DemoDeadLetters {
+		r := dlt[i]
+		h := map[string][]byte{}
+		for _, x := range r.Headers {
+			h[x.Key] = x.Value
+		}
+		o := orig[pos{d.Partition, d.Offset}]
+		if r.Partition != d.Partition || string(r.Key) != string(o.Key) || string(r.Value) != string(o.Value) {
+			t.Errorf("dead letter %d: %s[%d] key %q value %q; want partition %d and the original's %q %q", i, r.Topic, r.Partition, r.Key, r.Value, d.Partition, o.Key, o.Value)
+		}
+		if string(h["kafka_dlt-original-topic"]) != "orders" ||
+			int32(binary.BigEndian.Uint32(h["kafka_dlt-original-partition"])) != d.Partition ||
+			int64(binary.BigEndian.Uint64(h["kafka_dlt-original-offset"])) != d.Offset ||
+			int64(binary.BigEndian.Uint64(h["kafka_dlt-original-timestamp"])) != o.Timestamp.UnixMilli() ||
+			string(h["kafka_dlt-original-timestamp-type"]) != "CreateTime" ||
+			string(h["kafka_dlt-original-consumer-group"]) != "billing" ||
+			string(h["kafka_dlt-exception-fqcn"]) != d.Exception ||
+			string(h["kafka_dlt-exception-cause-fqcn"]) != d.Cause ||
+			string(h["kafka_dlt-exception-message"]) != d.Message ||
+			!strings.HasPrefix(string(h["kafka_dlt-exception-stacktrace"]), d.Exception+": "+d.Message+"\n\tat ") ||
+			string(h["__TypeId__"]) != "com.example.billing.Order" || len(r.Headers) != 11 {
+			t.Errorf("dead letter %d headers: %v", i, r.Headers)
+		}
+	}
+	// The first is billing's committed offset on orders[3]: the poison pill.
+	if d := sandbox.DemoDeadLetters[1]; d.Partition != 3 || d.Offset != sandbox.DemoLaggingCommitted {
+		t.Errorf("the poison pill is at orders[%d]@%d, billing commits %d", d.Partition, d.Offset, sandbox.DemoLaggingCommitted)
+	}
 }

@@ -243,6 +243,7 @@ type Record struct {
 	Key       string
 	Value     string
 	Timestamp time.Time
+	Headers   []kgo.RecordHeader
 }
 
 // CreateTopic creates a topic with the given partitions and replication
@@ -287,7 +288,7 @@ func (c *Cluster) Produce(ctx context.Context, topic string, recs []Record) erro
 	defer cl.Close()
 	batch := make([]*kgo.Record, len(recs))
 	for i, r := range recs {
-		batch[i] = &kgo.Record{Topic: topic, Partition: r.Partition, Key: []byte(r.Key), Value: []byte(r.Value), Timestamp: r.Timestamp}
+		batch[i] = &kgo.Record{Topic: topic, Partition: r.Partition, Key: []byte(r.Key), Value: []byte(r.Value), Timestamp: r.Timestamp, Headers: r.Headers}
 	}
 	return cl.ProduceSync(ctx, batch...).FirstErr()
 }

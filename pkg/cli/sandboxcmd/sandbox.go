@@ -152,7 +152,7 @@ func Run(ctx context.Context, o *Options) error {
 		fmt.Fprintf(out, "TLS files: CA %s, client certificate %s, key %s\n", c.TLS.CA, c.TLS.ClientCert, c.TLS.ClientKey)
 	}
 	if seed == "demo" {
-		fmt.Fprintln(out, "Demo data: topics orders, payments, audit; groups billing (lagging, no members), analytics (caught up), shipping (active member).")
+		fmt.Fprintln(out, "Demo data: topics orders, payments, audit, orders.DLT (3 dead letters with Spring headers); groups billing (lagging, no members), analytics (caught up), shipping (active member).")
 		if o.ACLs {
 			fmt.Fprintf(out, "Demo ACLs: %s may read topic %s and group %s (seeded on first start).\n", sandbox.DemoUser, sandbox.DemoUserTopic, sandbox.DemoUserGroup)
 		}

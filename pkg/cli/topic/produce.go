@@ -28,6 +28,7 @@ type ProduceOptions struct {
 	File         string
 	KeySeparator string
 	Headers      []string
+	DropHeaders  []string
 	Partition    int32
 	Compression  string
 	Acks         string
@@ -61,7 +62,9 @@ Input (-o):
 
 Records with a key go to the partition Kafka's Java producer would choose
 (murmur2 of the key); without one, to one partition per batch of input. --partition
-sends every record to one partition. --header k=v adds a header to every record.
+sends every record to one partition. --header k=v adds a header to every record;
+--drop-headers PREFIX removes the input's headers with that prefix (a replayed
+dead letter's kafka_dlt-* headers).
 
 Delivery: --acks all (default), 1 or 0; idempotent (retries never duplicate)
 when the cluster grants a producer id; --compression none, gzip, snappy, lz4 or
@@ -78,8 +81,8 @@ lines with offset -1 and the partition chosen) and how many would go where.`,
 
   # Replay a dead-letter topic onto its topic after a fix: look first, then write
   kctl topic consume orders.DLT -o json > dlt.jsonl
-  kctl topic produce orders -o json --file dlt.jsonl --dry-run
-  kctl topic produce orders -o json --file dlt.jsonl`,
+  kctl topic produce orders -o json --file dlt.jsonl --drop-headers kafka_dlt- --dry-run
+  kctl topic produce orders -o json --file dlt.jsonl --drop-headers kafka_dlt-`,
 		Args: cmdutil.ExactArgs(1, "a topic name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Topic = args[0]
@@ -97,6 +100,7 @@ lines with offset -1 and the partition chosen) and how many would go where.`,
 	fl.StringVar(&o.File, "file", "", `read records from this file instead of stdin ("-": stdin)`)
 	fl.StringVar(&o.KeySeparator, "key-separator", "", "text input: split each line into KEY SEP VALUE at the first SEP")
 	fl.StringArrayVar(&o.Headers, "header", nil, "add a header KEY=VALUE to every record (repeatable)")
+	fl.StringArrayVar(&o.DropHeaders, "drop-headers", nil, "remove the input's headers whose key starts with this prefix, e.g. kafka_dlt- (repeatable)")
 	fl.Int32VarP(&o.Partition, "partition", "p", -1, "write every record to this partition (default: by key)")
 	fl.StringVar(&o.Compression, "compression", "none", "none, gzip, snappy, lz4 or zstd")
 	fl.StringVar(&o.Acks, "acks", "all", "all (-1), 1 or 0")
@@ -336,10 +340,28 @@ func (rd *inputReader) parse(b []byte) (records.Record, error) {
 			r.Key, r.Value = []byte(k), []byte(v)
 		}
 	}
+	if len(o.DropHeaders) > 0 {
+		kept := r.Headers[:0]
+		for _, h := range r.Headers {
+			if !hasAnyPrefix(h.Key, o.DropHeaders) {
+				kept = append(kept, h)
+			}
+		}
+		r.Headers = kept
+	}
 	if len(o.headers) > 0 {
 		r.Headers = append(r.Headers, o.headers...)
 	}
 	return r, nil
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // drain counts the records left in the input (to name them in an error).
