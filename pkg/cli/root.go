@@ -60,6 +60,7 @@ on call and for cron.`,
 	addIssueCommands(f, add)
 	add("setup", contextcmd.NewCmd(f), sandboxcmd.NewCmd(f), version.NewCmd(f), newCompletionCmd())
 	requireSubcommands(root)
+	addNameCompletion(f, root)
 	return root
 }
 
