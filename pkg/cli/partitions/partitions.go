@@ -22,7 +22,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Elect partition leaders and reassign replicas",
 		Args:    cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdElect(f, nil))
+	cmd.AddCommand(NewCmdElect(f, nil), NewCmdReassign(f, nil))
 	return cmd
 }
 

@@ -4,8 +4,12 @@ package e2e
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -185,19 +189,21 @@ func TestOpsElectPreferredLeaders(t *testing.T) {
 	}
 }
 
-// opsProduce writes n records of size bytes to topic (round-robin over its
-// partitions) and waits for every ack (acks=all).
+// opsProduce writes n records of size random (incompressible) bytes to
+// topic, uncompressed, round-robin over its partitions, and waits for
+// every ack (acks=all): the bytes on disk are what a throttle must copy.
 func opsProduce(t *testing.T, c *realkafka.Cluster, topic string, n, size int) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.Addrs()...), kgo.RecordPartitioner(kgo.RoundRobinPartitioner()), kgo.ProducerBatchMaxBytes(1<<20))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.Addrs()...), kgo.RecordPartitioner(kgo.RoundRobinPartitioner()), kgo.ProducerBatchMaxBytes(1<<20), kgo.ProducerBatchCompression(kgo.NoCompression()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	val := []byte(strings.Repeat("v", size))
 	for i := 0; i < n; i++ {
+		val := make([]byte, size)
+		_, _ = rand.Read(val)
 		cl.Produce(ctx, &kgo.Record{Topic: topic, Key: []byte(fmt.Sprintf("k%06d", i)), Value: val}, func(_ *kgo.Record, err error) {
 			if err != nil {
 				t.Errorf("produce: %v", err)
@@ -438,5 +444,212 @@ func TestOpsQuorumEqualsMetadataQuorumCommand(t *testing.T) {
 	}
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("features\n%v\ntool\n%v", got, want)
+	}
+}
+
+// opsConsumeAll reads every record of topic (from the start to the end
+// offsets at the time of the call) and returns "partition/key=value" lines.
+func opsConsumeAll(t *testing.T, c *realkafka.Cluster, topic string, want int) []string {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.Addrs()...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out []string
+	for len(out) < want {
+		fs := cl.PollFetches(ctx)
+		if err := fs.Err0(); err != nil {
+			t.Fatalf("consume %s after %d records: %v", topic, len(out), err)
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			out = append(out, fmt.Sprintf("%d/%d/%s=%x", r.Partition, r.Offset, r.Key, sha256.Sum256(r.Value)))
+		})
+	}
+	slices.Sort(out)
+	return out
+}
+
+func opsPlanFile(t *testing.T, topic string, reps ...[]int32) string {
+	t.Helper()
+	var parts []string
+	for p, r := range reps {
+		b, _ := json.Marshal(r)
+		parts = append(parts, fmt.Sprintf(`{"topic":%q,"partition":%d,"replicas":%s}`, topic, p, b))
+	}
+	f := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(f, []byte(`{"version":1,"partitions":[`+strings.Join(parts, ",")+`]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func opsTopicOnBrokers12(t *testing.T, c *realkafka.Cluster, topic string) {
+	t.Helper()
+	tool(t, c, topicCommand, "--create", "--topic", topic, "--replica-assignment", "1:2,2:1")
+	t.Cleanup(func() { kctl(t, c, "topic", "delete", topic, "--yes") })
+}
+
+// dynamicConfigs is what kafka-configs --describe lists for an entity.
+func dynamicConfigs(t *testing.T, c *realkafka.Cluster, entityType, name string) string {
+	t.Helper()
+	return tool(t, c, configCommand, "--describe", "--entity-type", entityType, "--entity-name", name)
+}
+
+// Reassign 1,2 -> 2,3 with a throttle: the throttle configs Kafka's tool
+// would set appear, --verify reaches complete and removes them, the
+// records are all there, and the rollback plan holds the old assignment.
+func TestOpsReassignThrottledToCompletion(t *testing.T) {
+	c := Three(t)
+	const topic = "ops-move"
+	opsTopicOnBrokers12(t, c, topic)
+	opsProduce(t, c, topic, 2000, 200)
+	before := opsConsumeAll(t, c, topic, 2000)
+	plan := opsPlanFile(t, topic, []int32{2, 3}, []int32{3, 2})
+
+	r := kctl(t, c, "partitions", "reassign", "--plan", plan)
+	t.Logf("$ kctl partitions reassign --plan plan.json\n%s%s", r.Stdout, r.Stderr)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "ops-move  0          1,2      2,3     3       1") {
+		t.Fatalf("dry run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "partitions", "reassign", "--plan", plan, "--execute", "--throttle", "50000000")
+	t.Logf("$ kctl partitions reassign --plan plan.json --execute --throttle 50000000\n%s%s", r.Stdout, r.Stderr)
+	if r.Code != 0 {
+		t.Fatalf("execute: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	tc := dynamicConfigs(t, c, "topics", topic)
+	for _, want := range []string{"leader.replication.throttled.replicas=0:1,0:2,1:2,1:1", "follower.replication.throttled.replicas=0:3,1:3"} {
+		if !strings.Contains(tc, want) {
+			t.Errorf("topic configs lack %s:\n%s", want, tc)
+		}
+	}
+	for _, b := range []string{"1", "2", "3"} {
+		if bc := dynamicConfigs(t, c, "brokers", b); !strings.Contains(bc, "leader.replication.throttled.rate=50000000") || !strings.Contains(bc, "follower.replication.throttled.rate=50000000") {
+			t.Errorf("broker %s configs:\n%s", b, bc)
+		}
+	}
+	rb, err := os.ReadFile(plan + ".rollback.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"version":1,"partitions":[{"topic":"ops-move","partition":0,"replicas":[1,2],"log_dirs":["any","any"]},{"topic":"ops-move","partition":1,"replicas":[2,1],"log_dirs":["any","any"]}]}` + "\n"; string(rb) != want {
+		t.Errorf("rollback plan %s", rb)
+	}
+	if st, _ := os.Stat(plan + ".rollback.json"); st.Mode().Perm() != 0o600 {
+		t.Errorf("rollback plan mode %v", st.Mode().Perm())
+	}
+	// A second --execute refuses to overwrite the rollback plan.
+	if r2 := kctl(t, c, "partitions", "reassign", "--plan", plan, "--execute"); r2.Code != 2 || !strings.Contains(r2.Stderr, "exists and is never overwritten") {
+		if r2.Code != 0 || !strings.Contains(r2.Stderr, "Nothing to move") {
+			t.Errorf("second execute: exit %d %s", r2.Code, r2.Stderr)
+		}
+	}
+	eventually(t, 60*time.Second, func() string {
+		r := kctl(t, c, "partitions", "reassign", "--plan", plan, "--verify")
+		if r.Code != 0 {
+			return fmt.Sprintf("verify: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+		}
+		t.Logf("$ kctl partitions reassign --plan plan.json --verify\n%s%s", r.Stdout, r.Stderr)
+		return ""
+	})
+	for _, p := range opsDescribe(t, c, topic)[topic] {
+		want := map[int32][]int32{0: {2, 3}, 1: {3, 2}}[p.Partition]
+		if !slices.Equal(p.Replicas, want) {
+			t.Errorf("partition %d replicas %v, want %v", p.Partition, p.Replicas, want)
+		}
+	}
+	if tc := dynamicConfigs(t, c, "topics", topic); strings.Contains(tc, "throttled") {
+		t.Errorf("topic throttles remain:\n%s", tc)
+	}
+	for _, b := range []string{"1", "2", "3"} {
+		if bc := dynamicConfigs(t, c, "brokers", b); strings.Contains(bc, "throttled") {
+			t.Errorf("broker %s throttles remain:\n%s", b, bc)
+		}
+	}
+	if after := opsConsumeAll(t, c, topic, 2000); !slices.Equal(before, after) {
+		t.Fatalf("records changed: %d before, %d after", len(before), len(after))
+	}
+}
+
+// Cancel mid-way: a 20 kB/s throttle on ~4 MB keeps the move running; the
+// cancel stops it, the replicas are the old ones, nothing is in progress,
+// the throttles are gone and the records intact.
+func TestOpsReassignCancel(t *testing.T) {
+	c := Three(t)
+	const topic = "ops-cancel"
+	opsTopicOnBrokers12(t, c, topic)
+	opsProduce(t, c, topic, 4000, 1000)
+	before := opsConsumeAll(t, c, topic, 4000)
+	plan := opsPlanFile(t, topic, []int32{2, 3}, []int32{3, 2})
+	if r := kctl(t, c, "partitions", "reassign", "--plan", plan, "--execute", "--throttle", "20000"); r.Code != 0 {
+		t.Fatalf("execute: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	r := kctl(t, c, "partitions", "reassign", "--plan", plan, "--verify")
+	t.Logf("$ kctl partitions reassign --plan plan.json --verify\n%s%s", r.Stdout, r.Stderr)
+	if r.Code != 1 || strings.Count(r.Stdout, "in progress") != 2 {
+		t.Fatalf("verify while moving: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = kctl(t, c, "partitions", "reassign", "--plan", plan, "--cancel")
+	t.Logf("$ kctl partitions reassign --plan plan.json --cancel\n%s%s", r.Stdout, r.Stderr)
+	if r.Code != 0 || strings.Count(r.Stdout, "cancelled") != 2 {
+		t.Fatalf("cancel: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	// Kafka puts the original replicas back in the order of the moving
+	// replica list (target first: [2,3,1] minus 3 is [2,1]), so the set is
+	// the old one but the preferred leader may differ.
+	eventually(t, 30*time.Second, func() string {
+		for _, p := range opsDescribe(t, c, topic)[topic] {
+			got := slices.Sorted(slices.Values(p.Replicas))
+			if !slices.Equal(got, []int32{1, 2}) {
+				return fmt.Sprintf("partition %d replicas %v, want {1,2}", p.Partition, p.Replicas)
+			}
+		}
+		return ""
+	})
+	r = kctl(t, c, "partitions", "reassign", "--plan", plan, "--verify", "-o", "json")
+	if r.Code != 1 || strings.Contains(r.Stdout, "in progress") || strings.Count(r.Stdout, `"state": "not started"`) != 2 {
+		t.Fatalf("verify after cancel: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if tc := dynamicConfigs(t, c, "topics", topic); strings.Contains(tc, "throttled") {
+		t.Errorf("topic throttles remain:\n%s", tc)
+	}
+	for _, b := range []string{"1", "2", "3"} {
+		if bc := dynamicConfigs(t, c, "brokers", b); strings.Contains(bc, "throttled") {
+			t.Errorf("broker %s throttles remain:\n%s", b, bc)
+		}
+	}
+	if after := opsConsumeAll(t, c, topic, 4000); !slices.Equal(before, after) {
+		t.Fatalf("records changed: %d before, %d after", len(before), len(after))
+	}
+}
+
+// A bad plan is refused with exit 2 and nothing changes on the cluster.
+func TestOpsReassignBadPlan(t *testing.T) {
+	c := Three(t)
+	const topic = "ops-badplan"
+	opsTopicOnBrokers12(t, c, topic)
+	for name, plan := range map[string]string{
+		"unknown broker":     opsPlanFile(t, topic, []int32{2, 9}, []int32{2, 1}),
+		"duplicate replicas": opsPlanFile(t, topic, []int32{2, 2}, []int32{2, 1}),
+		"missing partition":  opsPlanFile(t, topic, []int32{1, 2}, []int32{2, 1}, []int32{3, 1}),
+	} {
+		r := kctl(t, c, "partitions", "reassign", "--plan", plan, "--execute", "--throttle", "1000")
+		if r.Code != 2 || !strings.Contains(r.Stderr, "nothing changed") {
+			t.Errorf("%s: exit %d stderr %q", name, r.Code, r.Stderr)
+		}
+		if _, err := os.Stat(plan + ".rollback.json"); err == nil {
+			t.Errorf("%s: a rollback file was written", name)
+		}
+	}
+	for _, p := range opsDescribe(t, c, topic)[topic] {
+		want := map[int32][]int32{0: {1, 2}, 1: {2, 1}}[p.Partition]
+		if !slices.Equal(p.Replicas, want) {
+			t.Errorf("partition %d replicas %v", p.Partition, p.Replicas)
+		}
+	}
+	if tc := dynamicConfigs(t, c, "topics", topic); strings.Contains(tc, "throttled") {
+		t.Errorf("throttles set:\n%s", tc)
 	}
 }
