@@ -94,14 +94,28 @@ func (a *Admin) NewProducer(ctx context.Context, cfg ProduceConfig) (*Producer, 
 		if err != nil {
 			return nil, err
 		}
-		resp, err := Do(ctx, "InitProducerId on "+b.Addr(), func() (*sarama.InitProducerIDResponse, error) {
-			if err := a.connected(b.Broker); err != nil {
-				return nil, err
+		var resp *sarama.InitProducerIDResponse
+		for attempt := 1; ; attempt++ {
+			resp, err = Do(ctx, "InitProducerId on "+b.Addr(), func() (*sarama.InitProducerIDResponse, error) {
+				if err := a.connected(b.Broker); err != nil {
+					return nil, err
+				}
+				return b.InitProducerID(&sarama.InitProducerIDRequest{Version: initProducerIDVersion(a.conf.Version), TransactionTimeout: time.Minute, ProducerID: -1, ProducerEpoch: -1})
+			})
+			if err != nil {
+				return nil, a.classify(b.Addr(), err)
 			}
-			return b.InitProducerID(&sarama.InitProducerIDRequest{Version: initProducerIDVersion(a.conf.Version), TransactionTimeout: time.Minute, ProducerID: -1, ProducerEpoch: -1})
-		})
-		if err != nil {
-			return nil, a.classify(b.Addr(), err)
+			// A broker that has just started answers COORDINATOR_LOAD_IN_PROGRESS
+			// (or NOT_COORDINATOR) while its transaction state loads: wait,
+			// within the command's deadline, as Kafka's producer does.
+			retriable := resp.Err == sarama.ErrOffsetsLoadInProgress || resp.Err == sarama.ErrNotCoordinatorForConsumer || resp.Err == sarama.ErrConsumerCoordinatorNotAvailable
+			if !retriable || attempt >= 50 {
+				break
+			}
+			a.logf("InitProducerId on %s: %v; retrying", b.Addr(), resp.Err)
+			if sleepCtx(ctx, 200*time.Millisecond) != nil {
+				break
+			}
 		}
 		if resp.Err != sarama.ErrNoError {
 			return nil, fmt.Errorf("%w: InitProducerId on broker %s: %v", ErrIdempotenceUnavailable, b.Addr(), resp.Err)
