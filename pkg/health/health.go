@@ -87,11 +87,17 @@ const (
 	CheckAtMinISR        = "at-min-isr"
 	CheckConsumerLag     = "consumer-lag"
 	CheckTLSExpiry       = "tls-expiry"
+	CheckQuorum          = "quorum"
 )
+
+// QuorumCaughtUpMs is how far (ms) a voter's last caught-up time may trail
+// the quorum leader's before the quorum check counts it as behind: five
+// times Kafka's controller.quorum.fetch.timeout.ms default (2 s).
+const QuorumCaughtUpMs = 10_000
 
 // AllChecks lists every check in report order.
 var AllChecks = []string{CheckBrokers, CheckController, CheckOffline, CheckUnderMinISR,
-	CheckUnderReplicated, CheckAtMinISR, CheckConsumerLag, CheckTLSExpiry}
+	CheckUnderReplicated, CheckAtMinISR, CheckConsumerLag, CheckTLSExpiry, CheckQuorum}
 
 // PartitionChecks are the checks fed by the topic plan.
 var PartitionChecks = []string{CheckOffline, CheckUnderMinISR, CheckUnderReplicated, CheckAtMinISR}
@@ -210,6 +216,26 @@ type Facts struct {
 	Partitions *Partitions
 	Groups     *Groups
 	TLS        *TLS
+	Quorum     *Quorum
+}
+
+// Quorum is the KRaft metadata quorum as DescribeQuorum described it.
+type Quorum struct {
+	Err string
+	// Unsupported: the cluster offers no DescribeQuorum (ZooKeeper mode,
+	// Kafka before 3.3).
+	Unsupported bool
+	LeaderID    int32 // -1: none
+	LeaderEpoch int32
+	Voters      []QuorumVoter
+}
+
+// QuorumVoter is one voter: its lag in records and how many ms its last
+// caught-up time trails the leader's (-1: unknown).
+type QuorumVoter struct {
+	ID       int32
+	Lag      int64
+	BehindMs int64
 }
 
 // Brokers are the brokers of the cluster metadata and how each answered.
@@ -363,6 +389,8 @@ func Evaluate(f Facts, o Options) *Report {
 			r.Checks = append(r.Checks, lagChecks(f.Groups, o)...)
 		case CheckTLSExpiry:
 			r.Checks = append(r.Checks, tlsCheck(f.TLS, f.Now, o))
+		case CheckQuorum:
+			r.Checks = append(r.Checks, quorumCheck(f.Quorum))
 		}
 	}
 	for _, c := range r.Checks {
@@ -386,6 +414,7 @@ func present(f Facts) []string {
 	add(f.Partitions != nil, PartitionChecks...)
 	add(f.Groups != nil, CheckConsumerLag)
 	add(f.TLS != nil, CheckTLSExpiry)
+	add(f.Quorum != nil, CheckQuorum)
 	return out
 }
 
@@ -739,4 +768,45 @@ func formatDuration(d time.Duration) string {
 	s = strings.Replace(s, "m0s", "m", 1)
 	s = strings.Replace(s, "h0m", "h", 1)
 	return s
+}
+
+// quorumCheck: no leader, or fewer than a majority of voters caught up, is
+// CRITICAL (the metadata log cannot commit); some voter behind is WARNING
+// (one more loss and it cannot). The value is the voters caught up.
+func quorumCheck(q *Quorum) Check {
+	if q == nil {
+		return notRun(CheckQuorum)
+	}
+	if q.Unsupported {
+		return failed(CheckQuorum, "the cluster offers no DescribeQuorum (ZooKeeper mode, or Kafka before 3.3)")
+	}
+	if q.Err != "" {
+		return failed(CheckQuorum, q.Err)
+	}
+	c := Check{Name: CheckQuorum, Details: []string{}}
+	caught := 0
+	for _, v := range q.Voters {
+		if v.ID == q.LeaderID || (v.BehindMs >= 0 && v.BehindMs <= QuorumCaughtUpMs) {
+			caught++
+			continue
+		}
+		behind := "never caught up"
+		if v.BehindMs >= 0 {
+			behind = fmt.Sprintf("last caught up %d ms before the leader", v.BehindMs)
+		}
+		c.Details = append(c.Details, fmt.Sprintf("voter %d: %s, lag %d records", v.ID, behind, v.Lag))
+	}
+	c.Value = val(float64(caught))
+	majority := len(q.Voters)/2 + 1
+	switch {
+	case q.LeaderID < 0:
+		c.Status, c.Message = Critical, "the metadata quorum has no leader"
+	case caught < majority:
+		c.Status, c.Message = Critical, fmt.Sprintf("leader %d, epoch %d: only %d of %d voters caught up (a majority is %d)", q.LeaderID, q.LeaderEpoch, caught, len(q.Voters), majority)
+	case caught < len(q.Voters):
+		c.Status, c.Message = Warning, fmt.Sprintf("leader %d, epoch %d: %d of %d voters caught up", q.LeaderID, q.LeaderEpoch, caught, len(q.Voters))
+	default:
+		c.Message = fmt.Sprintf("leader %d, epoch %d: %d of %d voters caught up", q.LeaderID, q.LeaderEpoch, caught, len(q.Voters))
+	}
+	return c
 }

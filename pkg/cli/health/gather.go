@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -29,7 +30,18 @@ func gather(ctx context.Context, a *kafka.Admin, s config.Settings, o *Options, 
 		controller *health.Controller
 		parts      *health.Partitions
 		groups     *health.Groups
+		quorum     *health.Quorum
 	)
+	if o.wants(checks, health.CheckQuorum) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ok bool
+			if quorum, ok = bounded(ctx, func() *health.Quorum { return quorumFacts(ctx, a) }); !ok {
+				quorum = &health.Quorum{Err: "describe quorum: no answer within the timeout"}
+			}
+		}()
+	}
 	topicPlan := o.wants(checks, health.CheckController, health.CheckOffline, health.CheckUnderMinISR, health.CheckUnderReplicated, health.CheckAtMinISR)
 	// The first broker to answer its probe, and the end of all probes.
 	answered := make(chan int32, 1)
@@ -103,7 +115,7 @@ func gather(ctx context.Context, a *kafka.Admin, s config.Settings, o *Options, 
 		}()
 	}
 	wg.Wait()
-	return health.Facts{Brokers: brokers, Controller: controller, Partitions: parts, Groups: groups, TLS: tlsFacts}
+	return health.Facts{Brokers: brokers, Controller: controller, Partitions: parts, Groups: groups, TLS: tlsFacts, Quorum: quorum}
 }
 
 // bounded returns fn's result, or false when ctx ends first. The admin
@@ -252,4 +264,29 @@ func leaderNote(leader int32) string {
 		return " no leader"
 	}
 	return fmt.Sprintf(" leader %d not live", leader)
+}
+
+func quorumFacts(ctx context.Context, a *kafka.Admin) *health.Quorum {
+	q, err := a.DescribeQuorum(ctx)
+	if errors.Is(err, kafka.ErrQuorumUnsupported) {
+		return &health.Quorum{Unsupported: true}
+	}
+	if err != nil {
+		return &health.Quorum{Err: err.Error()}
+	}
+	out := &health.Quorum{LeaderID: q.LeaderID, LeaderEpoch: q.LeaderEpoch}
+	var leaderCaught int64 = -1
+	for _, v := range q.Voters {
+		if v.ID == q.LeaderID {
+			leaderCaught = v.LastCaughtUpTimestamp
+		}
+	}
+	for _, v := range q.Voters {
+		behind := int64(-1)
+		if leaderCaught >= 0 && v.LastCaughtUpTimestamp >= 0 {
+			behind = leaderCaught - v.LastCaughtUpTimestamp
+		}
+		out.Voters = append(out.Voters, health.QuorumVoter{ID: v.ID, Lag: v.Lag, BehindMs: behind})
+	}
+	return out
 }

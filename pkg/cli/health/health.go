@@ -275,6 +275,7 @@ func (o *Options) selection(usesTLS bool) ([]string, error) {
 		switch {
 		case c == health.CheckConsumerLag && len(o.Groups) == 0 && o.pattern == nil:
 		case c == health.CheckTLSExpiry && !usesTLS:
+		case c == health.CheckQuorum: // opt-in: a connection of its own, and only KRaft has it
 		default:
 			out = append(out, c)
 		}

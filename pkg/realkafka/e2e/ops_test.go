@@ -653,3 +653,58 @@ func TestOpsReassignBadPlan(t *testing.T) {
 		t.Errorf("throttles set:\n%s", tc)
 	}
 }
+
+func opsQuorumCheck(t *testing.T, c *realkafka.Cluster) (code int, status string, value float64, msg string) {
+	t.Helper()
+	r := kctl(t, c, "health", "--checks", "quorum", "--format", "json")
+	var rep struct {
+		Checks []struct {
+			Name    string   `json:"name"`
+			Status  string   `json:"status"`
+			Value   *float64 `json:"value"`
+			Message string   `json:"message"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &rep); err != nil || len(rep.Checks) != 1 || rep.Checks[0].Value == nil {
+		t.Fatalf("health --checks quorum: exit %d %q %q (%v)", r.Code, r.Stdout, r.Stderr, err)
+	}
+	ch := rep.Checks[0]
+	return r.Code, ch.Status, *ch.Value, ch.Message
+}
+
+// health --checks quorum: OK with 3 of 3 voters; a stopped voter turns it
+// WARNING once it trails the leader by more than 10 s; OK again after the
+// restart.
+func TestOpsHealthQuorumCheck(t *testing.T) {
+	c := Three(t)
+	if code, st, v, msg := opsQuorumCheck(t, c); code != 0 || st != "OK" || v != 3 || !strings.HasSuffix(msg, ": 3 of 3 voters caught up") {
+		t.Fatalf("healthy: exit %d %s %v %q", code, st, v, msg)
+	}
+	t.Cleanup(func() { opsRestore(t, c) })
+	r := kctl(t, c, "cluster", "quorum", "-o", "json")
+	var q struct {
+		LeaderID int32 `json:"leaderId"`
+	}
+	_ = json.Unmarshal([]byte(r.Stdout), &q)
+	victim := 1
+	if q.LeaderID == 1 {
+		victim = 2
+	}
+	if err := c.StopNode(victim); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 45*time.Second, func() string {
+		code, st, v, msg := opsQuorumCheck(t, c)
+		if code != 1 || st != "WARNING" || v != 2 || !strings.HasSuffix(msg, ": 2 of 3 voters caught up") {
+			return fmt.Sprintf("voter %d stopped: exit %d %s %v %q", victim, code, st, v, msg)
+		}
+		return ""
+	})
+	opsRestore(t, c)
+	eventually(t, 30*time.Second, func() string {
+		if code, st, _, msg := opsQuorumCheck(t, c); code != 0 || st != "OK" {
+			return fmt.Sprintf("after restart: exit %d %s %q", code, st, msg)
+		}
+		return ""
+	})
+}
