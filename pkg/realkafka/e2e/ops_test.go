@@ -498,6 +498,20 @@ func dynamicConfigs(t *testing.T, c *realkafka.Cluster, entityType, name string)
 	return tool(t, c, configCommand, "--describe", "--entity-type", entityType, "--entity-name", name)
 }
 
+// opsNoThrottles fails the test if kafka-configs lists a throttle config
+// on topic or on any broker.
+func opsNoThrottles(t *testing.T, c *realkafka.Cluster, topic string) {
+	t.Helper()
+	if tc := dynamicConfigs(t, c, "topics", topic); strings.Contains(tc, "throttled") {
+		t.Errorf("topic throttles remain:\n%s", tc)
+	}
+	for _, b := range []string{"1", "2", "3"} {
+		if bc := dynamicConfigs(t, c, "brokers", b); strings.Contains(bc, "throttled") {
+			t.Errorf("broker %s throttles remain:\n%s", b, bc)
+		}
+	}
+}
+
 // Reassign 1,2 -> 2,3 with a throttle: the throttle configs Kafka's tool
 // would set appear, --verify reaches complete and removes them, the
 // records are all there, and the rollback plan holds the old assignment.
@@ -560,14 +574,7 @@ func TestOpsReassignThrottledToCompletion(t *testing.T) {
 			t.Errorf("partition %d replicas %v, want %v", p.Partition, p.Replicas, want)
 		}
 	}
-	if tc := dynamicConfigs(t, c, "topics", topic); strings.Contains(tc, "throttled") {
-		t.Errorf("topic throttles remain:\n%s", tc)
-	}
-	for _, b := range []string{"1", "2", "3"} {
-		if bc := dynamicConfigs(t, c, "brokers", b); strings.Contains(bc, "throttled") {
-			t.Errorf("broker %s throttles remain:\n%s", b, bc)
-		}
-	}
+	opsNoThrottles(t, c, topic)
 	if after := opsConsumeAll(t, c, topic, 2000); !slices.Equal(before, after) {
 		t.Fatalf("records changed: %d before, %d after", len(before), len(after))
 	}
@@ -612,14 +619,7 @@ func TestOpsReassignCancel(t *testing.T) {
 	if r.Code != 1 || strings.Contains(r.Stdout, "in progress") || strings.Count(r.Stdout, `"state": "not started"`) != 2 {
 		t.Fatalf("verify after cancel: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
-	if tc := dynamicConfigs(t, c, "topics", topic); strings.Contains(tc, "throttled") {
-		t.Errorf("topic throttles remain:\n%s", tc)
-	}
-	for _, b := range []string{"1", "2", "3"} {
-		if bc := dynamicConfigs(t, c, "brokers", b); strings.Contains(bc, "throttled") {
-			t.Errorf("broker %s throttles remain:\n%s", b, bc)
-		}
-	}
+	opsNoThrottles(t, c, topic)
 	if after := opsConsumeAll(t, c, topic, 4000); !slices.Equal(before, after) {
 		t.Fatalf("records changed: %d before, %d after", len(before), len(after))
 	}
