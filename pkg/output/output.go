@@ -47,13 +47,18 @@ type Streams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// Interactive: a person can answer a prompt (stdin and stderr are
+	// terminals). Tests set it to answer prompts from In.
+	Interactive bool
 }
 
 // System returns the process's streams.
-func System() *Streams { return &Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr} }
+func System() *Streams {
+	return &Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Interactive: IsTerminal(os.Stdin) && IsTerminal(os.Stderr)}
+}
 
 // IsTerminal reports whether w is a terminal.
-func IsTerminal(w io.Writer) bool {
+func IsTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }

@@ -2,6 +2,7 @@ package acl
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -93,8 +94,16 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 		if err := p.Print(DeleteView{ACLs: matches, Deleted: false}, acl.Headers, acl.Rows(matches)); err != nil {
 			return err
 		}
-		o.F.Warnf("%d ACL(s) match. Nothing was deleted: re-run with --yes to delete them.", len(matches))
-		return errs.SilentExit(errs.ExitUsage)
+		refuse := func() error {
+			o.F.Warnf("%d ACL(s) match. Nothing was deleted: re-run with --yes to delete them.", len(matches))
+			return errs.SilentExit(errs.ExitUsage)
+		}
+		if p.Structured() {
+			return refuse()
+		}
+		if err := o.F.Confirm(false, fmt.Sprintf("Delete these %d ACL(s)?", len(matches)), refuse); err != nil {
+			return err
+		}
 	}
 	// Delete exactly what was listed: one exact filter per ACL, so an ACL
 	// added meanwhile that the filter would match is left alone.

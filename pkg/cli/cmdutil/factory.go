@@ -3,10 +3,12 @@
 package cmdutil
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -278,6 +280,29 @@ func (f *Factory) NoteEmpty(p *output.Printer, n int, note string) {
 	if n == 0 && !p.Structured() {
 		f.Warnf("%s", note)
 	}
+}
+
+// Confirm settles a destructive command the same way everywhere: --yes
+// (yes) skips the question; otherwise a person at a terminal is asked
+// question [y/N] on stderr; without a terminal nothing is asked. It
+// returns nil to go ahead. A "no" returns a silent exit 0 after
+// "Nothing was changed." (the user decided; nothing failed); without a
+// terminal it returns refuse(), the command's own exit 2 saying how to go
+// ahead (docs/exit-codes.md).
+func (f *Factory) Confirm(yes bool, question string, refuse func() error) error {
+	if yes {
+		return nil
+	}
+	if !f.Streams.Interactive {
+		return refuse()
+	}
+	fmt.Fprintf(f.Streams.ErrOut, "%s [y/N] ", question)
+	line, err := bufio.NewReader(f.Streams.In).ReadString('\n')
+	if ans := strings.ToLower(strings.TrimSpace(line)); (err == nil || line != "") && (ans == "y" || ans == "yes") {
+		return nil
+	}
+	f.Warnf("Nothing was changed.")
+	return errs.SilentExit(0)
 }
 
 // Warnf prints a diagnostic on stderr.

@@ -151,8 +151,16 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 		if err := show(); err != nil {
 			return err
 		}
-		o.F.Warnf("%d group(s) can be deleted. Nothing was deleted: re-run with --yes to delete them.", len(items))
-		return errs.SilentExit(errs.ExitUsage)
+		refuse := func() error {
+			o.F.Warnf("%d group(s) can be deleted. Nothing was deleted: re-run with --yes to delete them.", len(items))
+			return errs.SilentExit(errs.ExitUsage)
+		}
+		if p.Structured() {
+			return refuse()
+		}
+		if err := o.F.Confirm(false, fmt.Sprintf("Delete %d group(s) and their committed offsets?", len(items)), refuse); err != nil {
+			return err
+		}
 	}
 	res, err := a.DeleteGroups(ctx, o.Groups, coords)
 	if err != nil {

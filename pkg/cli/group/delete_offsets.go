@@ -3,13 +3,16 @@ package group
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/offsets"
 )
 
 // DeleteOffsetsOptions are the inputs of `kctl group delete-offsets`.
@@ -18,12 +21,17 @@ type DeleteOffsetsOptions struct {
 	Group  string
 	Topics []string
 	DryRun bool
+	// UndoFile is where the offsets are saved before they are deleted
+	// ("": a new file in the state directory).
+	UndoFile string
 }
 
 // DeleteOffsetsView is the JSON shape of `group delete-offsets`.
 type DeleteOffsetsView struct {
 	Group      string             `json:"group"`
 	Partitions []DeleteOffsetItem `json:"partitions"`
+	// UndoFile holds the deleted offsets (null on --dry-run).
+	UndoFile *string `json:"undoFile"`
 }
 
 // DeleteOffsetItem is one partition's committed offset and its fate.
@@ -50,7 +58,9 @@ kafka-consumer-groups.sh --delete-offsets does (Kafka 2.4+, OffsetDelete).
 The partitions deleted are those the group has a commit on; the table shows
 the offset each one had. Kafka refuses topics the group's active members
 are subscribed to: stop the consumers first. --dry-run only shows what would
-be deleted.
+be deleted. The offsets are written to an undo file first (as offsets reset
+does; --undo-file, default a new file in the state directory):
+'kctl offsets reset --from-file UNDO --execute' commits them back.
 
 Exit 1 if any partition could not be deleted, or the group has no commit on
 the topics.`,
@@ -78,6 +88,7 @@ the topics.`,
 	}
 	cmd.Flags().StringArrayVarP(&opts.Topics, "topic", "t", nil, "topic whose offsets to delete (repeatable)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "only show the offsets that would be deleted")
+	cmd.Flags().StringVar(&opts.UndoFile, "undo-file", "", "where the deleted offsets are written first (default: a new file in the state dir)")
 	return cmd
 }
 
@@ -119,6 +130,23 @@ func RunDeleteOffsets(parent context.Context, o *DeleteOffsetsOptions) error {
 	}
 	failed := 0
 	if !o.DryRun {
+		// The offsets go to an undo file first, as offsets reset does:
+		// kctl offsets reset --from-file UNDO --execute commits them back.
+		rows := make([]offsets.Row, 0, len(v.Partitions))
+		for _, it := range v.Partitions {
+			rows = append(rows, offsets.Row{Group: o.Group, Topic: it.Topic, Partition: it.Partition, Offset: it.Offset})
+		}
+		path := o.UndoFile
+		if path == "" {
+			if path, err = offsets.UndoPath(os.Getenv, time.Now(), []string{o.Group}); err != nil {
+				return err
+			}
+		}
+		if err := offsets.WriteUndoFile(path, rows); err != nil {
+			return fmt.Errorf("the undo file could not be written (%v); nothing was deleted", err)
+		}
+		v.UndoFile = &path
+		o.F.Warnf("Undo file: %s (restore with: kctl offsets reset --from-file %s --execute)", path, path)
 		res, err := a.DeleteOffsets(ctx, o.Group, parts)
 		if err != nil {
 			return err

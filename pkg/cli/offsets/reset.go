@@ -1,12 +1,9 @@
 package offsets
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -393,14 +390,17 @@ func RunReset(parent context.Context, o *ResetOptions) error {
 			ready = append(ready, r)
 		}
 	}
-	if len(ready) > 0 && !o.Yes && isTerminal(o.F.Streams.In) {
+	if len(ready) > 0 && !o.Yes && o.F.Streams.Interactive && !p.Structured() {
 		if err := o.print(p, view, runs); err != nil {
 			return err
 		}
-		ok, err := o.confirm(ready)
-		if err != nil || !ok {
-			o.F.Warnf("Nothing was changed.")
-			return errs.SilentExit(errs.ExitFailure)
+		n := 0
+		for _, r := range ready {
+			n += len(r.plan.NewOffsets())
+		}
+		// "n" exits 0 with "Nothing was changed.", as every prompt does.
+		if err := o.F.Confirm(false, fmt.Sprintf("Commit these offsets for %d partitions of %d groups?", n, len(ready)), nil); err != nil {
+			return err
 		}
 		p = nil // the table is on screen; print only outcomes below
 	}
@@ -427,25 +427,6 @@ func exitFor(failures, total int) error {
 		return nil
 	}
 	return &errs.PartialFailure{Msg: fmt.Sprintf("%d of %d groups could not be reset as planned (see above)", failures, total)}
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && output.IsTerminal(f)
-}
-
-func (o *ResetOptions) confirm(ready []*groupRun) (bool, error) {
-	n := 0
-	for _, r := range ready {
-		n += len(r.plan.NewOffsets())
-	}
-	fmt.Fprintf(o.F.Streams.ErrOut, "Commit these offsets for %d partitions of %d groups? [y/N] ", n, len(ready))
-	line, err := bufio.NewReader(o.F.Streams.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, err
-	}
-	ans := strings.ToLower(strings.TrimSpace(line))
-	return ans == "y" || ans == "yes", nil
 }
 
 func (o *ResetOptions) echo() string {
@@ -560,11 +541,7 @@ func (o *ResetOptions) undoPath(groups []string) (string, error) {
 	if o.UndoFile != "" {
 		return o.UndoFile, nil
 	}
-	dir, err := offsets.StateDir(o.Getenv)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "undo", offsets.UndoFileName(o.Now(), groups)), nil
+	return offsets.UndoPath(o.Getenv, o.Now(), groups)
 }
 
 // writeUndo writes the previous commits before anything changes. It never
@@ -588,18 +565,7 @@ func (o *ResetOptions) writeUndo(ready []*groupRun) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return "", err
-	}
-	if err := offsets.WriteCSV(f, rows, true); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Close(); err != nil {
+	if err := offsets.WriteUndoFile(path, rows); err != nil {
 		return "", err
 	}
 	return path, nil

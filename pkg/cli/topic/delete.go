@@ -122,7 +122,13 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 				return err
 			}
 		}
-		return errs.Exit(errs.ExitUsage, "nothing deleted: run again with --yes to delete")
+		refuse := func() error { return errs.Exit(errs.ExitUsage, "nothing deleted: run again with --yes to delete") }
+		if p.Structured() {
+			return refuse()
+		}
+		if err := o.F.Confirm(false, fmt.Sprintf("Delete %s and their data?", plural(len(v.Topics), "topic")), refuse); err != nil {
+			return err
+		}
 	}
 	res, err := a.DeleteTopics(ctx, o.Names)
 	if err != nil {
