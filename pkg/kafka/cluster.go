@@ -52,7 +52,7 @@ func (a *Admin) anyBroker() (brokerConn, error) {
 	seed, seedID := a.t.seed, a.t.seedID
 	a.t.mu.Unlock()
 	if seed != nil {
-		return brokerConn{seed, seedID}, nil
+		return a.conn(seedID)
 	}
 	bs := a.t.brokerList()
 	if len(bs) == 0 {

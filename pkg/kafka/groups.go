@@ -179,7 +179,7 @@ func (a *Admin) FindCoordinators(ctx context.Context, groups []string) (map[stri
 	groups = uniqueSorted(groups)
 	coords := map[string]Broker{}
 	failed := map[string]error{}
-	brokers := a.brokers()
+	brokers := a.t.seedFirst()
 	if len(brokers) == 0 {
 		return nil, nil, fmt.Errorf("the cluster metadata lists no brokers")
 	}

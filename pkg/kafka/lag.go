@@ -119,21 +119,39 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	listed := q.AllGroups || q.Pattern != nil
 	endsLater := !listed && len(parts) > largePartitionCount
 	endsDone := make(chan error, 1)
-	if endsLater {
-		endsDone <- nil
-	} else {
-		go func() { endsDone <- listEnds(endsCtx, parts) }()
+	startEnds := func() {
+		if endsLater {
+			endsDone <- nil
+		} else {
+			go func() { endsDone <- listEnds(endsCtx, parts) }()
+		}
 	}
+	// The connections of the whole plan open in one wave, now. Listed
+	// groups: ListGroups to every broker and ListOffsets to every leader
+	// at once, then OffsetFetch and DescribeGroups to every coordinator
+	// at once: 2 per broker. Named groups: FindCoordinator on the
+	// bootstrap connection meanwhile, then OffsetFetch, DescribeGroups
+	// and ListOffsets at once, at a coordinator not known yet: 2 per
+	// broker, 3 on a leader.
+	leads := map[int32]bool{}
+	for _, tp := range parts {
+		if id, err := a.t.leader(tp); err == nil {
+			leads[id] = true
+		}
+	}
+	wave := map[int32]int{}
+	for _, b := range a.brokers() {
+		wave[b.ID] = 2
+		if !listed && leads[b.ID] && !endsLater {
+			wave[b.ID] = 3
+		}
+	}
+	a.openWave(ctx, wave)
 	firstCtx, cancelFirst := stepCtx(ctx, 0.4)
 	defer cancelFirst()
 	if listed {
-		var list *GroupList
-		// Warm one more connection per broker meanwhile: the next step
-		// sends OffsetFetch and DescribeGroups to each coordinator at once.
-		err := Parallel(
-			func() (err error) { list, err = a.ListGroups(firstCtx); return err },
-			func() error { a.warm(firstCtx, a.brokers(), 1); return nil },
-		)
+		startEnds()
+		list, err := a.ListGroups(firstCtx)
 		if fatal(err) || list == nil {
 			return nil, err
 		}
@@ -154,6 +172,9 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 		groups = uniqueSorted(q.Groups)
 		var failed map[string]error
 		coords, failed, err = a.FindCoordinators(firstCtx, groups)
+		// End offsets go with the offset fetch: started before, they
+		// would take the bootstrap connection from FindCoordinator.
+		startEnds()
 		if fatal(err) {
 			return nil, err
 		}

@@ -109,10 +109,10 @@ func retriableLeaderErr(err error) bool {
 
 func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spec int64, iso Isolation, out map[TopicPartition]PartitionOffset) ([]TopicPartition, error) {
 	byLeader := map[int32][]TopicPartition{}
-	leaders := map[int32]brokerConn{}
+	leaders := map[int32]Broker{}
 	var retry []TopicPartition
 	for _, tp := range parts {
-		b, err := a.leaderConn(tp)
+		id, err := a.t.leader(tp)
 		if err != nil {
 			if retriableLeaderErr(err) || errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
 				out[tp] = PartitionOffset{Offset: -1, Err: fmt.Errorf("%s: %w", tp, err)}
@@ -122,8 +122,8 @@ func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spe
 			retry = append(retry, tp)
 			continue
 		}
-		byLeader[b.ID()] = append(byLeader[b.ID()], tp)
-		leaders[b.ID()] = b
+		byLeader[id] = append(byLeader[id], tp)
+		leaders[id], _ = a.t.brokerInfo(id)
 	}
 	var mu sync.Mutex
 	err := a.forEachBroker(ctx, keys(byLeader), func(id int32) error {
@@ -135,18 +135,14 @@ func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spe
 		for _, tp := range byLeader[id] {
 			req.AddBlock(tp.Topic, tp.Partition, spec, 1)
 		}
-		a.logf("ListOffsets(%d) to broker %d (%s): %d partitions", spec, id, b.Addr(), len(byLeader[id]))
-		resp, err := Do(ctx, fmt.Sprintf("list offsets on broker %d (%s)", id, b.Addr()), func() (*sarama.OffsetResponse, error) {
-			// The client's broker may be being opened by another goroutine.
-			if err := a.connected(b.Broker); err != nil {
-				return nil, err
-			}
-			return b.GetAvailableOffsets(req)
+		a.logf("ListOffsets(%d) to broker %d (%s): %d partitions", spec, id, b.Addr, len(byLeader[id]))
+		resp, err := onBroker(ctx, a, b, fmt.Sprintf("list offsets on broker %d (%s)", id, b.Addr), func(c *sarama.Broker) (*sarama.OffsetResponse, error) {
+			return c.GetAvailableOffsets(req)
 		})
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			cerr := a.classify(b.Addr(), err)
+			cerr := a.classify(b.Addr, err)
 			for _, tp := range byLeader[id] {
 				out[tp] = PartitionOffset{Offset: -1, Err: cerr}
 			}

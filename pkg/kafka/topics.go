@@ -73,11 +73,9 @@ func (a *Admin) DescribeCluster(ctx context.Context, names []string) (*Metadata,
 }
 
 func (a *Admin) metadata(ctx context.Context, names []string) (*Metadata, error) {
-	if a.preferred.Load() == 0 {
-		if md := a.t.takeFresh(names); md != nil {
-			a.logf("Metadata: %s from the answer read at connect", topicsNote(names))
-			return md, nil
-		}
+	if md := a.t.takeFresh(names); md != nil {
+		a.logf("Metadata: %s from the answer read at connect", topicsNote(names))
+		return md, nil
 	}
 	b, err := a.anyBroker()
 	if err != nil {

@@ -28,6 +28,10 @@ type transport struct {
 	shared map[int32]*sarama.Broker // the shared connection to each broker
 	seed   *sarama.Broker           // the bootstrap connection that answered Metadata
 	seedID int32                    // the broker the seed connection reached; -1: none in the metadata
+	// seedShared: the seed connection serves shared requests (anyBroker,
+	// conn); until then it is an idle connection of the pool, which the
+	// first step of a plan leases without a dial. Never both at once.
+	seedShared bool
 }
 
 // brokerConn is the command's shared connection to one broker, named by the
@@ -76,6 +80,9 @@ func (a *Admin) bootstrap(ctx context.Context) error {
 		}
 		a.t.store(md, nil)
 		a.t.fresh = true
+		if a.t.seed != nil {
+			a.pool.adopt(a.t.seedID, b) // the first request of a plan needs no dial
+		}
 		return nil
 	}
 	if ctx.Err() != nil && len(failures) == 0 {
@@ -175,6 +182,22 @@ func (t *transport) takeFresh(names []string) *Metadata {
 	return &out
 }
 
+// seedFirst is brokerList with the broker the bootstrap connection reached
+// first: a request that may go to any broker goes there without a dial.
+func (t *transport) seedFirst() []Broker {
+	bs := t.brokerList()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, b := range bs {
+		if b.ID == t.seedID && t.seed != nil {
+			copy(bs[1:i+1], bs[:i])
+			bs[0] = b
+			break
+		}
+	}
+	return bs
+}
+
 // brokerList is the metadata's live brokers, by id.
 func (t *transport) brokerList() []Broker {
 	t.mu.Lock()
@@ -266,12 +289,16 @@ func (a *Admin) conn(id int32) (brokerConn, error) {
 	a.t.mu.Lock()
 	defer a.t.mu.Unlock()
 	if a.t.seed != nil && a.t.seedID == id {
-		return brokerConn{a.t.seed, id}, nil
+		if a.t.seedShared || a.pool.claim(id, a.t.seed) {
+			a.t.seedShared = true
+			return brokerConn{a.t.seed, id}, nil
+		}
+		// Leased for a plan's request: the shared connection is another.
 	}
 	if b, ok := a.t.shared[id]; ok {
-		if ok, _ := b.Connected(); !ok {
-			_ = b.Open(a.conf) // reconnect after a failure, as sarama's client did
-		}
+		// Reopens a connection closed after a failure, as sarama's client
+		// did; never waits (Connected would wait for a request in flight).
+		_ = b.Open(a.conf)
 		return brokerConn{b, id}, nil
 	}
 	b := sarama.NewBroker(info.Addr)

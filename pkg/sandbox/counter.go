@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/tls"
 	"encoding/binary"
 	"net"
 	"sort"
@@ -12,10 +13,15 @@ import (
 )
 
 // Counter counts the Kafka requests that reach the sandbox, by API, and can
-// inject latency into each one. It sits on the plaintext listener (kfake's
+// inject latency into each one. It sits on the listener (kfake's
 // ListenFn), so it sees exactly what a client sends: the benchmark harness.
 type Counter struct {
 	latency atomic.Int64 // nanoseconds added before each request is handled
+	tls     *tls.Config  // the listener's TLS, terminated here (nil: plaintext)
+	// setupLatency: the latency applies to set-up requests too, so a
+	// connection opened in the middle of a plan costs its set-up round
+	// trips (RoundTripsWithSetup).
+	setupLatency atomic.Bool
 
 	mu    sync.Mutex
 	reqs  []*Request
@@ -39,8 +45,17 @@ type Request struct {
 // a command's plan): ApiVersions and SASL.
 func (r *Request) Setup() bool { return r.Key == 18 || r.Key == 17 || r.Key == 36 }
 
-// SetLatency makes every request wait d before the broker handles it.
+// SetLatency makes every request but set-up wait d before the broker
+// handles it.
 func (c *Counter) SetLatency(d time.Duration) { c.latency.Store(int64(d)) }
+
+// SetLatencyWithSetup is SetLatency for set-up requests (ApiVersions,
+// SASL) too: what a plan pays for opening connections shows in
+// RoundTripsWithSetup.
+func (c *Counter) SetLatencyWithSetup(d time.Duration) {
+	c.setupLatency.Store(true)
+	c.latency.Store(int64(d))
+}
 
 // Reset forgets what was counted.
 func (c *Counter) Reset() {
@@ -92,10 +107,20 @@ func (c *Counter) Connections() int {
 // RoundTrips is the length of the longest chain of requests where each was
 // sent after the previous one's response: the number of sequential waits a
 // command made. Set-up requests are excluded.
-func (c *Counter) RoundTrips() int {
+func (c *Counter) RoundTrips() int { return c.roundTrips(false) }
+
+// RoundTripsWithSetup is RoundTrips counting connection set-up requests
+// (ApiVersions, SASL) too: a connection opened in the middle of a plan
+// adds its set-up to the chain.
+func (c *Counter) RoundTripsWithSetup() int { return c.roundTrips(true) }
+
+// RequestsWithSetup counts every request, set-up included.
+func (c *Counter) RequestsWithSetup() int { return len(c.Requests()) }
+
+func (c *Counter) roundTrips(setup bool) int {
 	var iv []Request
 	for _, r := range c.Requests() {
-		if !r.Setup() && !r.End.IsZero() {
+		if (setup || !r.Setup()) && !r.End.IsZero() {
 			iv = append(iv, r)
 		}
 	}
@@ -118,6 +143,9 @@ func (c *Counter) listen(network, addr string) (net.Listener, error) {
 	l, err := net.Listen(network, addr)
 	if err != nil {
 		return nil, err
+	}
+	if c.tls != nil {
+		l = tls.NewListener(l, c.tls)
 	}
 	return &countingListener{Listener: l, c: c}, nil
 }
@@ -203,7 +231,7 @@ func (cc *countingConn) scanRead(b []byte) {
 		cc.wmu.Lock()
 		cc.open = append(cc.open, r)
 		cc.wmu.Unlock()
-		if d := time.Duration(cc.c.latency.Load()); d > 0 && !r.Setup() {
+		if d := time.Duration(cc.c.latency.Load()); d > 0 && (!r.Setup() || cc.c.setupLatency.Load()) {
 			time.Sleep(d)
 		}
 	}

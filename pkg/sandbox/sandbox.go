@@ -47,7 +47,8 @@ type Options struct {
 	Seed string
 	// MaxVersions emulates an older Kafka, e.g. kversion.V2_8_0().
 	MaxVersions *kversion.Versions
-	// Count wraps the listeners with a request counter (plaintext only).
+	// Count wraps the listeners with a request counter (on TLS listeners
+	// it terminates TLS, so it sees the requests).
 	Count bool
 	// BrokerConfigs are initial broker-level configs
 	// (e.g. min.insync.replicas).
@@ -90,10 +91,6 @@ func Start(o Options) (*Cluster, error) {
 		}
 		opts = append(opts, kfake.Ports(ports...))
 	}
-	if o.Count {
-		c.Counter = &Counter{}
-		opts = append(opts, kfake.ListenFn(c.Counter.listen))
-	}
 	if o.SASL != "" {
 		mech, err := mechanism(o.SASL)
 		if err != nil {
@@ -113,20 +110,31 @@ func Start(o Options) (*Cluster, error) {
 			opts = append(opts, kfake.User(kfake2scram(mech), DemoUser, DemoUserPassword, acls...))
 		}
 	}
+	var serverTLS *tls.Config
 	switch {
 	case o.TLS != nil:
-		opts = append(opts, kfake.TLS(o.TLS))
+		serverTLS = o.TLS
 	case o.TLSDir != "":
 		files, tc, err := WriteTLSFiles(o.TLSDir)
 		if err != nil {
 			return nil, fmt.Errorf("generate TLS certificates: %w", err)
 		}
 		c.TLS = files
-		opts = append(opts, kfake.TLS(tc))
+		serverTLS = tc
 		pool := x509.NewCertPool()
 		pem, _ := os.ReadFile(files.CA)
 		pool.AppendCertsFromPEM(pem)
 		c.clientTLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	switch {
+	case o.Count:
+		// The counter terminates TLS itself, so it parses the requests
+		// (set-up included) on TLS listeners too; kfake then serves
+		// the decrypted stream.
+		c.Counter = &Counter{tls: serverTLS}
+		opts = append(opts, kfake.ListenFn(c.Counter.listen))
+	case serverTLS != nil:
+		opts = append(opts, kfake.TLS(serverTLS))
 	}
 	if o.ACLs {
 		opts = append(opts, kfake.EnableACLs())

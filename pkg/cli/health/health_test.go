@@ -534,10 +534,10 @@ func TestFlagsToOptions(t *testing.T) {
 	}
 }
 
-// The plan: the connect-time Metadata, one Metadata for the topic plan with,
-// in parallel, the Metadata probing whether this principal may describe
-// every topic, and one DescribeConfigs for min.insync.replicas; the broker
-// probes send only ApiVersions (connection set-up, not counted).
+// The plan: the connect-time Metadata (which the topic plan reads), the
+// Metadata probing whether this principal may describe every topic, and one
+// DescribeConfigs for min.insync.replicas; the broker probes send only
+// ApiVersions (connection set-up, not counted).
 func TestRequestPlan(t *testing.T) {
 	t.Parallel()
 	c := testkit.Cluster(t, sandbox.Options{Brokers: 3, Count: true})
@@ -548,16 +548,16 @@ func TestRequestPlan(t *testing.T) {
 		}
 	}
 	c.Counter.Reset()
-	// Round trips without a clock: connect, topic Metadata ∥ probe, DescribeConfigs.
-	g := kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"Metadata": 2}, kafkatest.Wave{"DescribeConfigs": 1})
+	// Round trips without a clock: connect, then probe ∥ DescribeConfigs.
+	g := kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"Metadata": 1, "DescribeConfigs": 1})
 	r := run(t, on(c, "10s", "--format", "nagios")...)
 	g.Check(t)
 	if r.Code != 0 {
 		t.Fatalf("exit %d %s %s", r.Code, r.Stdout, r.Stderr)
 	}
 	got := c.Counter.Counts()
-	if len(got) != 2 || got["Metadata"] != 3 || got["DescribeConfigs"] != 1 {
-		t.Errorf("requests %v, want Metadata 3, DescribeConfigs 1", got)
+	if len(got) != 2 || got["Metadata"] != 2 || got["DescribeConfigs"] != 1 {
+		t.Errorf("requests %v, want Metadata 2, DescribeConfigs 1", got)
 	}
 }
 

@@ -1,0 +1,116 @@
+package lag_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
+	"github.com/kctl-dev/kctl/pkg/config"
+	"github.com/kctl-dev/kctl/pkg/sandbox"
+	"github.com/kctl-dev/kctl/pkg/testkit"
+)
+
+// planCluster is 3 brokers with 3 topics × 40 partitions, groups g0..g4
+// committed on every partition, counting requests at the listener (TLS
+// terminated there under SASL_SSL) with 20 ms (60 ms under SASL) added to every request (set-up included), so
+// parallel requests overlap.
+func planCluster(t testing.TB, secure bool) (*sandbox.Cluster, config.Settings) {
+	o := sandbox.Options{Brokers: 3, Count: true}
+	if secure {
+		o.SASL, o.User, o.Password, o.TLSDir = "scram-sha-512", "admin", "admin-secret", t.TempDir()
+	}
+	c := testkit.Cluster(t, o)
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		topic := fmt.Sprintf("t%d", i)
+		if err := c.CreateTopic(ctx, topic, 40, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		offs := map[int32]int64{}
+		for p := int32(0); p < 40; p++ {
+			offs[p] = 0
+		}
+		for g := 0; g < 5; g++ {
+			if err := c.Commit(ctx, fmt.Sprintf("g%d", g), topic, offs); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s := testkit.Settings(c)
+	if secure {
+		s.SecurityProtocol, s.TLS.CAFile = config.SASLSSL, c.TLS.CA
+		s.SASL = config.SASL{Mechanism: config.MechSHA512, Username: "admin", Password: "admin-secret"}
+	}
+	// SCRAM's key derivation costs a few ms of CPU per connection, on
+	// both sides in one process: under SASL the latency must dwarf it.
+	lat := 20 * time.Millisecond
+	if secure {
+		lat = 60 * time.Millisecond
+	}
+	c.Counter.SetLatencyWithSetup(lat)
+	return c, s
+}
+
+// plan is what one whole command cost at the listener.
+type plan struct {
+	conns, requests, setupRequests, roundTrips, roundTripsWithSetup int
+	counts                                                          map[string]int
+}
+
+func measurePlan(t testing.TB, c *sandbox.Cluster, s config.Settings, args ...string) plan {
+	t.Helper()
+	conns := c.Counter.Connections()
+	c.Counter.Reset()
+	r := clitest.RunSettings(t, s, "", args...)
+	if r.Code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, r.Code, r.Stderr)
+	}
+	all := c.Counter.RequestsWithSetup()
+	p := plan{conns: c.Counter.Connections() - conns, requests: c.Counter.Total(), roundTrips: c.Counter.RoundTrips(),
+		roundTripsWithSetup: c.Counter.RoundTripsWithSetup(), counts: c.Counter.Counts()}
+	p.setupRequests = all - p.requests
+	return p
+}
+
+// Budgets of issue 12, whole commands counted at the listener, set-up
+// included, with latency on every request: S is the set-up of one
+// connection (1 request plaintext: ApiVersions; 4 under SASL_SSL/SCRAM:
+// ApiVersions, SaslHandshake, 2 SaslAuthenticate).
+//
+//	lag --group:      S (bootstrap) + Metadata + FindCoordinator on the
+//	                  bootstrap connection ∥ the wave + OffsetFetch ∥
+//	                  DescribeGroups ∥ ListOffsets: 4 plaintext, 4 + one
+//	                  set-up wave under SASL_SSL.
+//	lag --all-groups: S + Metadata + the wave + ListGroups ∥ ListOffsets +
+//	                  OffsetFetch ∥ DescribeGroups: 4 + one set-up wave;
+//	                  at most 1 + 5·brokers requests beyond set-up.
+//	topic describe, cluster describe: one Metadata on one connection.
+func TestTransportPlans(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		c, s := planCluster(t, secure)
+		S := 1
+		if secure {
+			S = 4
+		}
+		for _, tc := range []struct {
+			args              []string
+			maxRT, maxConns   int
+			maxRequests       int
+			wantMetadataCount int
+		}{
+			{[]string{"lag", "describe", "--group", "g1"}, 2*S + 2, 9, 7, 1},
+			{[]string{"lag", "describe", "--all-groups"}, 2*S + 3, 7, 1 + 5*3, 1},
+			{[]string{"topic", "describe"}, S + 1, 1, 1, 1},
+			{[]string{"cluster", "describe"}, S + 1, 1, 1, 1},
+		} {
+			p := measurePlan(t, c, s, tc.args...)
+			t.Logf("secure=%v %v: %d connections, %d requests + %d set-up, %d round trips (%d with set-up) %v", secure, tc.args, p.conns, p.requests, p.setupRequests, p.roundTrips, p.roundTripsWithSetup, p.counts)
+			if p.roundTripsWithSetup > tc.maxRT || p.conns > tc.maxConns || p.requests > tc.maxRequests || p.counts["Metadata"] != tc.wantMetadataCount {
+				t.Errorf("secure=%v %v: %d round trips with set-up (max %d), %d connections (max %d), %d requests (max %d), %d Metadata (want %d)",
+					secure, tc.args, p.roundTripsWithSetup, tc.maxRT, p.conns, tc.maxConns, p.requests, tc.maxRequests, p.counts["Metadata"], tc.wantMetadataCount)
+			}
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+
+	"github.com/IBM/sarama"
+)
+
+// connPool keeps the command's dedicated connections, per broker: sarama
+// holds one request in flight per *sarama.Broker, so a plan that sends
+// several requests to one broker at once needs as many connections there.
+// A plan opens what it needs in one parallel wave (openWave) right after
+// the metadata, so no request of the plan waits for a connection set-up
+// (TCP, TLS, ApiVersions, SASL) in the middle of a round trip; later steps
+// reuse the connections; Close closes them.
+type connPool struct {
+	mu      sync.Mutex
+	idle    map[int32][]*sarama.Broker
+	open    map[int32]int // connections opened to each broker and not closed
+	opening map[int32]int // wave dials in flight: a lease waits for them rather than dialing
+	sized   map[int32]int // connections the plan's wave sized for each broker: while that many are open, a lease waits for one to come back rather than dialing
+	changed chan struct{} // closed (and replaced) whenever idle or opening changes
+}
+
+// notify wakes the leases waiting for a connection; p.mu is held.
+func (p *connPool) notify() {
+	if p.changed != nil {
+		close(p.changed)
+	}
+	p.changed = make(chan struct{})
+}
+
+func (p *connPool) init() {
+	if p.idle == nil {
+		p.idle, p.open, p.opening, p.sized = map[int32][]*sarama.Broker{}, map[int32]int{}, map[int32]int{}, map[int32]int{}
+		p.changed = make(chan struct{})
+	}
+}
+
+// adopt puts an open connection (the bootstrap one) into the pool.
+func (p *connPool) adopt(id int32, conn *sarama.Broker) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.init()
+	p.idle[id] = append(p.idle[id], conn)
+	p.open[id]++
+	p.notify()
+}
+
+// claim takes conn out of the idle list for good (it becomes a shared
+// connection, which requests use without a lease); false if it is leased.
+func (p *connPool) claim(id int32, conn *sarama.Broker) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.init()
+	l := p.idle[id]
+	for i, c := range l {
+		if c == conn {
+			p.idle[id] = append(l[:i:i], l[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// lease returns a dedicated connection to broker b that no one else is
+// using: an idle one, else one the wave is opening, else a new dial.
+// release(healthy) returns it to the pool, or closes it when the request
+// failed on the wire.
+func (a *Admin) lease(ctx context.Context, b Broker) (*sarama.Broker, func(healthy bool), error) {
+	p := &a.pool
+	for {
+		p.mu.Lock()
+		p.init()
+		if l := p.idle[b.ID]; len(l) > 0 {
+			conn := l[len(l)-1]
+			p.idle[b.ID] = l[:len(l)-1]
+			p.mu.Unlock()
+			return conn, a.releaser(b.ID, conn), nil
+		}
+		if p.opening[b.ID] == 0 && (p.sized[b.ID] == 0 || p.open[b.ID] < p.sized[b.ID]) {
+			p.mu.Unlock()
+			break
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, nil, a.classify(b.Addr, ctx.Err())
+		}
+	}
+	conn, err := a.dial(ctx, b.Addr, b.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.mu.Lock()
+	p.open[b.ID]++
+	p.mu.Unlock()
+	return conn, a.releaser(b.ID, conn), nil
+}
+
+func (a *Admin) releaser(id int32, conn *sarama.Broker) func(bool) {
+	var once sync.Once
+	return func(healthy bool) {
+		once.Do(func() {
+			p := &a.pool
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.init()
+			if !healthy {
+				p.open[id]--
+				// In the background: sarama's Close waits for the broker
+				// lock, which a request that got no answer holds until
+				// sarama's own read timeout (past --timeout).
+				go func() { _ = conn.Close() }()
+				return
+			}
+			p.idle[id] = append(p.idle[id], conn)
+			p.notify()
+		})
+	}
+}
+
+// openWave opens, in parallel and without waiting, the connections a plan
+// needs: need[id] connections to broker id at once, counting those already
+// open. Leases wait for them instead of dialing their own. A failed dial is
+// left for the step that needs the broker to report (it dials again).
+func (a *Admin) openWave(ctx context.Context, need map[int32]int) {
+	p := &a.pool
+	p.mu.Lock()
+	p.init()
+	todo := map[int32]int{}
+	for id, n := range need {
+		p.sized[id] = max(p.sized[id], n)
+		if more := n - p.open[id] - p.opening[id]; more > 0 {
+			todo[id] = more
+			p.opening[id] += more
+		}
+	}
+	p.mu.Unlock()
+	total := 0
+	for id, n := range todo {
+		b, ok := a.t.brokerInfo(id)
+		for i := 0; i < n; i++ {
+			total++
+			go func() {
+				var conn *sarama.Broker
+				err := errors.New("not in the metadata")
+				if ok {
+					conn, err = a.dial(ctx, b.Addr, id)
+				}
+				p.mu.Lock()
+				defer p.mu.Unlock()
+				p.opening[id]--
+				if err == nil {
+					p.idle[id] = append(p.idle[id], conn)
+					p.open[id]++
+				} else {
+					p.sized[id] = 0 // the step dials again, and reports
+				}
+				p.notify()
+			}()
+		}
+	}
+	if total > 0 {
+		a.logf("opening %d connections in one wave", total)
+	}
+}
+
+// onBroker sends one request on a leased connection to b, bounded by ctx.
+func onBroker[T any](ctx context.Context, a *Admin, b Broker, what string, fn func(conn *sarama.Broker) (T, error)) (T, error) {
+	var zero T
+	conn, release, err := a.lease(ctx, b)
+	if err != nil {
+		return zero, err
+	}
+	v, err := Do(ctx, what, func() (T, error) { return fn(conn) })
+	if err != nil {
+		// A timed-out request may still be in flight: never reuse that
+		// connection. Encoding errors (nothing was sent) keep it.
+		var pe sarama.PacketEncodingError
+		release(errors.As(err, &pe) || errors.Is(err, sarama.ErrUnsupportedVersion))
+		if errors.As(err, &pe) || errors.Is(err, sarama.ErrUnsupportedVersion) {
+			return zero, err
+		}
+		return zero, a.classify(b.Addr, err)
+	}
+	release(true)
+	return v, nil
+}
+
+// brokers lists the brokers of the metadata, by id.
+func (a *Admin) brokers() []Broker { return a.t.brokerList() }
+
+// isNetErr reports a connection-level failure.
+func isNetErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
+}
