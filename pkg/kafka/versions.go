@@ -62,6 +62,14 @@ type apiMark struct{ key, version int16 }
 // releaseMarks lists, newest first, the API versions each Kafka release
 // introduced (from franz-go's kversion tables; TestInferKafkaVersion checks
 // every release against them). Having any one of them proves the release.
+//
+// kversion's tables before 4.0 are ZooKeeper-mode brokers', so its 4.0
+// table looks as if it introduced every API only KRaft brokers speak.
+// A 3.x KRaft broker already advertises those (DescribeQuorum v2,
+// UnregisterBroker, GetTelemetrySubscriptions, PushTelemetry,
+// ListClientMetricsResources, DescribeTopicPartitions, AddRaftVoter,
+// RemoveRaftVoter: a real 3.9.2 broker did, and was taken for 4.0), so
+// they mark nothing (TestInferKafkaVersionKRaft39).
 var releaseMarks = []struct {
 	release string
 	marks   []apiMark
@@ -70,7 +78,7 @@ var releaseMarks = []struct {
 	{"4.3", []apiMark{{35, 5}}},
 	{"4.2", []apiMark{{2, 11}, {8, 10}, {9, 10}, {27, 2}, {78, 2}, {79, 2}, {80, 1}, {85, 1}, {87, 1}, {88, 0}, {89, 0}, {90, 1}}},
 	{"4.1", []apiMark{{0, 13}, {1, 18}, {45, 1}, {66, 2}, {74, 1}, {76, 1}, {77, 1}, {78, 1}, {79, 1}, {83, 0}, {84, 0}, {85, 0}, {86, 0}, {87, 0}, {90, 0}, {91, 0}, {92, 0}}},
-	{"4.0", []apiMark{{0, 12}, {2, 10}, {3, 13}, {15, 6}, {26, 5}, {28, 5}, {55, 2}, {57, 2}, {60, 2}, {64, 0}, {68, 1}, {69, 1}, {71, 0}, {72, 0}, {74, 0}, {75, 0}, {80, 0}, {81, 0}}},
+	{"4.0", []apiMark{{0, 12}, {2, 10}, {3, 13}, {15, 6}, {26, 5}, {28, 5}, {57, 2}, {60, 2}, {68, 1}, {69, 1}}},
 	{"3.9", []apiMark{{1, 17}, {2, 9}, {10, 6}, {18, 4}}},
 	{"3.8", []apiMark{{0, 11}, {10, 5}, {16, 5}, {22, 5}, {24, 5}, {25, 4}, {26, 4}, {28, 4}, {66, 1}, {69, 0}}},
 	{"3.7", []apiMark{{0, 10}, {1, 16}, {8, 9}, {9, 9}, {60, 1}, {68, 0}}},

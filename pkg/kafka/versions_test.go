@@ -50,6 +50,28 @@ func TestInferKafkaVersion(t *testing.T) {
 	}
 }
 
+// kraft392 is what a real Apache Kafka 3.9.2 KRaft broker advertises
+// (key, max version), captured from the broker of the real-Kafka suite
+// (TestVersionInference in pkg/realkafka/e2e checks it live).
+var kraft392 = [][2]int16{{0, 11}, {1, 17}, {2, 9}, {3, 12}, {8, 9}, {9, 9}, {10, 6}, {11, 9}, {12, 4}, {13, 5}, {14, 5},
+	{15, 5}, {16, 5}, {17, 1}, {18, 4}, {19, 7}, {20, 6}, {21, 2}, {22, 5}, {23, 4}, {24, 5}, {25, 4}, {26, 4}, {27, 1},
+	{28, 4}, {29, 3}, {30, 3}, {31, 3}, {32, 4}, {33, 2}, {34, 2}, {35, 4}, {36, 2}, {37, 3}, {38, 3}, {39, 2}, {40, 2},
+	{41, 3}, {42, 2}, {43, 2}, {44, 1}, {45, 0}, {46, 0}, {47, 0}, {48, 1}, {49, 1}, {50, 0}, {51, 0}, {55, 2}, {57, 1},
+	{60, 1}, {61, 0}, {64, 0}, {65, 0}, {66, 1}, {68, 0}, {69, 0}, {74, 0}, {75, 0}, {80, 0}, {81, 0}}
+
+// TestInferKafkaVersionKRaft39: a 3.9 KRaft broker advertises APIs that
+// kversion first lists for 4.0 (its older tables are ZooKeeper brokers');
+// it is 3.9, not 4.0.
+func TestInferKafkaVersionKRaft39(t *testing.T) {
+	var apis []kafka.APIVersion
+	for _, kv := range kraft392 {
+		apis = append(apis, kafka.APIVersion{Key: kv[0], Name: kafka.APIName(kv[0]), Max: kv[1]})
+	}
+	if got := kafka.InferKafkaVersion(apis); got != "3.9+" {
+		t.Errorf("Kafka 3.9.2 (KRaft) inferred as %s", got)
+	}
+}
+
 type versionView struct {
 	Client struct {
 		Version string `json:"version"`
