@@ -127,6 +127,7 @@ func TestCreateAlterDeleteBadInputLeavesClusterUnchanged(t *testing.T) {
 		{[]string{"topic", "config", "get", "nope"}, 1, "Error: topic 'nope' does not exist\n"},
 		{[]string{"topic", "config", "set", "orders", "retention.ms"}, 2, "Error: config \"retention.ms\" is not key=value\n"},
 		{[]string{"topic", "config", "delete", "orders", "retention.ms=1"}, 2, "Error: config delete takes names, not KEY=VALUE: \"retention.ms=1\"\n"},
+		{[]string{"topic", "config", "delete", "nope", "retention.ms"}, 1, "Error: topic 'nope' does not exist\n"},
 	}
 	for _, tc := range cases {
 		r := kctl(t, c, tc.args...)

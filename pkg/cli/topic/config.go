@@ -178,10 +178,18 @@ func (s ConfigCmdSpec) command(opts *ConfigOptions, runF func(*ConfigOptions) er
 }
 
 // shownByDefault is what kafka-configs.sh --describe lists without --all:
-// the dynamic values set on this resource.
+// the dynamic values set on this resource itself (ConfigCommand filters on
+// one source: a topic's overrides, one broker's own dynamic configs). A
+// broker's answer also carries the cluster-wide defaults it inherits
+// (DYNAMIC_DEFAULT_BROKER_CONFIG); they belong to `get --default`, whose
+// answer holds nothing else dynamic on Kafka (the sandbox reports every
+// dynamic broker config as DYNAMIC_BROKER_CONFIG, hence Dynamic() there).
 func shownByDefault(r kafka.ConfigResource, e kafka.ConfigEntry) bool {
-	if r.Type == kafka.TopicResource {
+	switch {
+	case r.Type == kafka.TopicResource:
 		return e.Source == kafka.SourceDynamicTopic
+	case r.Type == kafka.BrokerResource && r.Name != "":
+		return e.Source == kafka.SourceDynamicBroker
 	}
 	return e.Dynamic()
 }
