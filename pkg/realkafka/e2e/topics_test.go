@@ -87,7 +87,7 @@ func kctlDescribe(t *testing.T, c *realkafka.Cluster, args ...string) topic.Desc
 	return v
 }
 
-func joinIDs(v []int32) string {
+func tpIDs(v []int32) string {
 	s := make([]string, len(v))
 	for i, id := range v {
 		s[i] = strconv.Itoa(int(id))
@@ -104,13 +104,13 @@ func kctlParts(v topic.DescribeView) map[string]tcPart {
 			if p.Leader < 0 {
 				leader = "none"
 			}
-			out[fmt.Sprintf("%s/%d", tv.Name, p.Partition)] = tcPart{Leader: leader, Replicas: joinIDs(p.Replicas), ISR: joinIDs(p.ISR)}
+			out[fmt.Sprintf("%s/%d", tv.Name, p.Partition)] = tcPart{Leader: leader, Replicas: tpIDs(p.Replicas), ISR: tpIDs(p.ISR)}
 		}
 	}
 	return out
 }
 
-func keys[V any](m map[string]V) []string {
+func tpKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -119,8 +119,8 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-// only keeps the entries whose key starts with prefix.
-func only[V any](m map[string]V, prefix string) map[string]V {
+// tpOnly keeps the entries whose key starts with prefix.
+func tpOnly[V any](m map[string]V, prefix string) map[string]V {
 	out := map[string]V{}
 	for k, v := range m {
 		if strings.HasPrefix(k, prefix) {
@@ -133,8 +133,8 @@ func only[V any](m map[string]V, prefix string) map[string]V {
 // sameParts compares TopicCommand's and kctl's partitions, every row.
 func sameParts(t *testing.T, what string, tc, kc map[string]tcPart) {
 	t.Helper()
-	if !reflect.DeepEqual(keys(tc), keys(kc)) {
-		t.Errorf("%s: TopicCommand lists %v\nkctl lists %v", what, keys(tc), keys(kc))
+	if !reflect.DeepEqual(tpKeys(tc), tpKeys(kc)) {
+		t.Errorf("%s: TopicCommand lists %v\nkctl lists %v", what, tpKeys(tc), tpKeys(kc))
 		return
 	}
 	for k, want := range tc {
@@ -666,7 +666,7 @@ func TestTopicsDegradedSideBySide(t *testing.T) {
 		_, tc, _ := parseTopicCommand(t, tool(t, c, topicCommand, "--describe", f.flag))
 		kc := kctlParts(kctlDescribe(t, c, f.flag))
 		sameParts(t, f.flag, tc, kc)
-		if got := keys(only(kc, "tp-deg-")); !reflect.DeepEqual(got, f.want) {
+		if got := tpKeys(tpOnly(kc, "tp-deg-")); !reflect.DeepEqual(got, f.want) {
 			t.Errorf("%s among tp-deg-*: %v, want %v", f.flag, got, f.want)
 		}
 		counts[f.flag] = len(tc)
@@ -774,7 +774,7 @@ func TestTopicsDegradedSideBySide(t *testing.T) {
 	// Broker 3 was the first replica of some tp-deg partitions (the RF-1
 	// ones got their leader back: 3 is their only replica).
 	var moved int
-	for k := range only(kc, "tp-deg-") {
+	for k := range tpOnly(kc, "tp-deg-") {
 		if strings.HasPrefix(k, "tp-deg-rf1/") {
 			t.Errorf("%s cannot be led by anyone but 3: %+v", k, kc[k])
 		}
@@ -791,13 +791,4 @@ func TestTopicsDegradedSideBySide(t *testing.T) {
 		}
 		return ""
 	})
-}
-
-func contains(v []string, s string) bool {
-	for _, x := range v {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
