@@ -82,7 +82,7 @@ kafka-jars:
 # three nodes, SASL_SSL+SCRAM+ACLs) and 3.9, side by side with Kafka's tools.
 test-kafka: kafka-jars
 	KCTL_KAFKA_LIB=$(KAFKA_LIB) $(GO) test -tags realkafka -count=1 -timeout 25m ./pkg/realkafka/... ; \
-	rc=$$?; pkill -f 'kctl[.]realkafka=' 2>/dev/null; exit $$rc
+	rc=$$?; pkill -f 'kctl[.]realkafka=.* -cp $(KAFKA_LIB)/' 2>/dev/null; exit $$rc
 
 clean:
 	rm -rf bin
