@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"errors"
-	"net"
 	"sync"
 
 	"github.com/IBM/sarama"
@@ -195,9 +194,3 @@ func onBroker[T any](ctx context.Context, a *Admin, b Broker, what string, fn fu
 
 // brokers lists the brokers of the metadata, by id.
 func (a *Admin) brokers() []Broker { return a.t.brokerList() }
-
-// isNetErr reports a connection-level failure.
-func isNetErr(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne)
-}

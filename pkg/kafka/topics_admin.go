@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/IBM/sarama"
 )
@@ -238,14 +237,4 @@ func (a *Admin) onController(ctx context.Context, what string, fn func(*sarama.B
 			return fmt.Errorf("%s: finding the controller: %s", what, cleanSarama(err))
 		}
 	}
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

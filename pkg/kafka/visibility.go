@@ -50,18 +50,19 @@ func (a *Admin) StartVisibilityProbe(ctx context.Context) func() (bool, error) {
 			ch <- res{false, err}
 			return
 		}
-		for _, t := range resp.Topics {
-			switch t.Err {
-			case sarama.ErrTopicAuthorizationFailed:
-				ch <- res{false, nil}
-			case sarama.ErrNoError, sarama.ErrUnknownTopicOrPartition:
-				ch <- res{true, nil}
-			default:
-				ch <- res{false, fmt.Errorf("metadata for topic %s from %s: %w", visibilityProbe, br.Addr, t.Err)}
-			}
+		if len(resp.Topics) == 0 {
+			ch <- res{false, fmt.Errorf("metadata for topic %s from %s: the answer names no topic", visibilityProbe, br.Addr)}
 			return
 		}
-		ch <- res{false, fmt.Errorf("metadata for topic %s from %s: the answer names no topic", visibilityProbe, br.Addr)}
+		// The request names one topic: its answer is the first.
+		switch t := resp.Topics[0]; t.Err {
+		case sarama.ErrTopicAuthorizationFailed:
+			ch <- res{false, nil}
+		case sarama.ErrNoError, sarama.ErrUnknownTopicOrPartition:
+			ch <- res{true, nil}
+		default:
+			ch <- res{false, fmt.Errorf("metadata for topic %s from %s: %w", visibilityProbe, br.Addr, t.Err)}
+		}
 	}()
 	return func() (bool, error) {
 		r := <-ch

@@ -7,8 +7,6 @@ import (
 	"time"
 )
 
-func p64(v int64) *int64 { return &v }
-
 // Partitions of topic t: p0 [0,10) committed 4; p1 [5,20) committed 7;
 // p2 [0,0) empty, no commit; p3 [3,8) no commit.
 func planInput() Input {

@@ -13,7 +13,6 @@ import (
 	"github.com/kctl-dev/kctl/pkg/acl"
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/config"
-	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
@@ -82,18 +81,6 @@ func (s *secure) setACLs(t *testing.T, want []acl.ACL) {
 	if err := a.CreateACLs(ctx, want); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func (s *secure) users(t *testing.T) []kafka.SCRAMCredential {
-	t.Helper()
-	a := testkit.Admin(t, s.admin)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	got, failed, err := a.DescribeSCRAM(ctx, nil)
-	if err != nil || len(failed) > 0 {
-		t.Fatalf("read users back: %v %v", err, failed)
-	}
-	return got
 }
 
 // kgoAs is a franz-go client logged in as user, pinned to Kafka 2.8

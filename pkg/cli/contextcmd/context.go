@@ -195,10 +195,7 @@ func newShow(f *cmdutil.Factory) *cobra.Command {
 			if done, err := p.Data(view); done {
 				return err
 			}
-			rows := [][]string{{"name", name}}
-			for _, kv := range layerRows(c) {
-				rows = append(rows, kv)
-			}
+			rows := append([][]string{{"name", name}}, layerRows(c)...)
 			return p.Table([]string{"KEY", "VALUE"}, rows)
 		},
 	}
