@@ -66,6 +66,9 @@ func TestImportRules(t *testing.T) {
 		{"github.com/spf13/viper", []string{"pkg/config"}},
 		{"github.com/olekukonko/tablewriter", []string{"pkg/output"}},
 		{"github.com/twmb/franz-go/pkg/kfake", []string{"pkg/sandbox"}},
+		// The wire codec: the admin layer's own connections and the
+		// sandbox's request hooks (plus the ACL test kit's probe client).
+		{"github.com/twmb/franz-go/pkg/kmsg", []string{"pkg/kafka", "pkg/sandbox", "pkg/acl/acltest"}},
 	}
 	// Every package under pkg/ except the CLI, the admin layer and the test
 	// kit is domain or infrastructure code: pkg/lag, pkg/offsets, pkg/acl,

@@ -334,7 +334,7 @@ func (p *probe) stepTCP(ctx context.Context) result {
 // wireConn wraps the probe's connection for Kafka requests.
 func (p *probe) wireConn() *wireConn {
 	if p.wire == nil {
-		p.wire = &wireConn{c: p.conn, clientID: "kctl", plain: !p.ck.s.UsesTLS()}
+		p.wire = &wireConn{c: p.conn, plain: !p.ck.s.UsesTLS()}
 	}
 	return p.wire
 }
@@ -349,8 +349,8 @@ func (p *probe) stepAPIVersions(ctx context.Context) result {
 		return fail(doctor.KafkaError, "ApiVersions answered error code "+fmt.Sprint(ans.ErrorCode))
 	}
 	p.apis = map[int16]doctor.APIRange{}
-	for k, r := range ans.APIs {
-		p.apis[k] = doctor.APIRange{Min: r[0], Max: r[1]}
+	for _, k := range ans.ApiKeys {
+		p.apis[k.ApiKey] = doctor.APIRange{Min: k.MinVersion, Max: k.MaxVersion}
 	}
 	detail := fmt.Sprintf("%d APIs; Kafka %s (inferred)", len(p.apis), doctor.InferKafkaRange(p.apis))
 	missing := doctor.MissingAPIs(p.apis)
@@ -509,7 +509,7 @@ func (p *probe) plainKafkaAnswers(ctx context.Context) bool {
 		// A deadline does not see cancel(): closing does.
 		stop := context.AfterFunc(ctx, func() { _ = c.Close() })
 		defer stop()
-		w := &wireConn{c: c, clientID: "kctl", plain: true}
+		w := &wireConn{c: c, plain: true}
 		_, err := w.apiVersions()
 		return err == nil
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -104,11 +103,12 @@ func ProbeError(ctx context.Context, addr string, s config.Settings, conf *saram
 	}
 	// One ApiVersions v0 request: every Kafka listener answers it, even
 	// before SASL, so it tells "speaks Kafka" from "speaks something else".
-	if err := apiVersionsRoundTrip(rw); err != nil {
+	w := &wireConn{c: rw, plain: !s.UsesTLS()}
+	if _, err := w.apiVersions(); err != nil {
 		return classifyFirstRead(addr, s, err)
 	}
 	if s.UsesSASL() {
-		return saslProbe(ctx, addr, rw, s, conf)
+		return saslProbe(ctx, addr, w, s, conf)
 	}
 	return nil
 }
@@ -119,8 +119,8 @@ func ProbeError(ctx context.Context, addr string, s config.Settings, conf *saram
 // (kfake, and Kafka before SaslAuthenticate) may answer bad credentials by
 // closing the connection, so a close after an accepted handshake means the
 // credentials were refused.
-func saslProbe(ctx context.Context, addr string, rw net.Conn, s config.Settings, conf *sarama.Config) error {
-	code, mechs, err := saslHandshakeRoundTrip(rw, s.SASL.Mechanism)
+func saslProbe(ctx context.Context, addr string, w *wireConn, s config.Settings, conf *sarama.Config) error {
+	code, mechs, err := w.saslHandshake(s.SASL.Mechanism)
 	switch {
 	case err != nil && isTimeout(err):
 		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: no answer to the SASL handshake within %v", addr, s.Timeout), Err: err}
@@ -179,82 +179,11 @@ const (
 	errIllegalSASLState         = 34
 )
 
-// saslHandshakeRoundTrip sends SaslHandshake v1 (correlation id 2) and
-// returns the error code and the mechanisms the broker offers.
-func saslHandshakeRoundTrip(c net.Conn, mech string) (int16, []string, error) {
-	body := []byte{0, 17, 0, 1, 0, 0, 0, 2, 0, 4, 'k', 'c', 't', 'l'}
-	body = binary.BigEndian.AppendUint16(body, uint16(len(mech)))
-	body = append(body, mech...)
-	req := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
-	if _, err := c.Write(append(req, body...)); err != nil {
-		return 0, nil, err
-	}
-	hdr := make([]byte, 4)
-	if _, err := io.ReadFull(c, hdr); err != nil {
-		return 0, nil, err
-	}
-	size := binary.BigEndian.Uint32(hdr)
-	if size < 6 || size > 1<<16 {
-		return 0, nil, errNotKafka
-	}
-	resp := make([]byte, size)
-	if _, err := io.ReadFull(c, resp); err != nil {
-		return 0, nil, err
-	}
-	if binary.BigEndian.Uint32(resp) != 2 {
-		return 0, nil, errNotKafka
-	}
-	code := int16(binary.BigEndian.Uint16(resp[4:]))
-	var mechs []string
-	rest := resp[6:]
-	if len(rest) >= 4 {
-		n := int(binary.BigEndian.Uint32(rest))
-		rest = rest[4:]
-		for i := 0; i < n && len(rest) >= 2; i++ {
-			l := int(binary.BigEndian.Uint16(rest))
-			if len(rest) < 2+l {
-				break
-			}
-			mechs = append(mechs, string(rest[2:2+l]))
-			rest = rest[2+l:]
-		}
-	}
-	return code, mechs, nil
-}
-
-// ApiVersionsV0 is a hand-encoded ApiVersions v0 request (correlation id 1,
-// client id "kctl"): the one request every Kafka version answers.
-var apiVersionsV0 = []byte{0, 0, 0, 14, 0, 18, 0, 0, 0, 0, 0, 1, 0, 4, 'k', 'c', 't', 'l'}
-
-func apiVersionsRoundTrip(c net.Conn) error {
-	if _, err := c.Write(apiVersionsV0); err != nil {
-		return err
-	}
-	hdr := make([]byte, 8)
-	if _, err := io.ReadFull(c, hdr); err != nil {
-		return err
-	}
-	if hdr[0] == 0x15 && hdr[1] == 0x03 { // a TLS alert record
-		return errTLSListener
-	}
-	size := int(hdr[0])<<24 | int(hdr[1])<<16 | int(hdr[2])<<8 | int(hdr[3])
-	if size < 4 || size > 1<<20 || hdr[4] != 0 || hdr[5] != 0 || hdr[6] != 0 || hdr[7] != 1 {
-		return errNotKafka
-	}
-	_, err := io.CopyN(io.Discard, c, int64(size-4))
-	return err
-}
-
-var (
-	errTLSListener = errors.New("the listener answered with TLS")
-	errNotKafka    = errors.New("the listener does not speak the Kafka protocol")
-)
-
 func classifyFirstRead(addr string, s config.Settings, err error) error {
 	switch {
-	case errors.Is(err, errTLSListener):
+	case errors.Is(err, errAnswerTLS):
 		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: the listener expects TLS but the client speaks plaintext (set security.protocol to SSL or SASL_SSL, or use the plaintext port)", addr), Err: err}
-	case errors.Is(err, errNotKafka):
+	case errors.Is(err, errBadFrame), errors.Is(err, errShortAnswer):
 		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: the port answers, but not with the Kafka protocol (is it the right port?)", addr), Err: err}
 	case isTimeout(err):
 		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: connected, but the broker did not answer within %v (overloaded broker, or a TLS listener while security.protocol is %s?)", addr, s.Timeout, s.SecurityProtocol), Err: err}

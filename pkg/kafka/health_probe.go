@@ -121,7 +121,7 @@ func probeOne(ctx context.Context, s config.Settings, tc *tls.Config, addr strin
 		}
 		rw = tconn
 	}
-	if err := apiVersionsRoundTrip(rw); err != nil {
+	if _, err := (&wireConn{c: rw, plain: tc == nil}).apiVersions(); err != nil {
 		if ctx.Err() != nil && !isTimeout(err) {
 			// The deadline closed the connection under the read: the
 			// broker did not answer in time, whatever the read says.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kmsg"
+
 	"github.com/kctl-dev/kctl/pkg/doctor"
 )
 
@@ -53,7 +55,7 @@ type Quorum struct {
 }
 
 const (
-	apiDescribeQuorum = 55
+	apiDescribeQuorum = int16(kmsg.DescribeQuorum)
 	metadataTopic     = "__cluster_metadata"
 )
 
@@ -92,11 +94,17 @@ func (a *Admin) DescribeQuorum(ctx context.Context) (*Quorum, error) {
 		if dl, ok := ctx.Deadline(); ok {
 			_ = p.conn.SetDeadline(dl)
 		}
-		body, err := p.wireConn().roundTrip(apiDescribeQuorum, version, true, describeQuorumRequest())
+		req := kmsg.NewPtrDescribeQuorumRequest()
+		req.Version = version
+		t := kmsg.NewDescribeQuorumRequestTopic()
+		t.Topic = metadataTopic
+		t.Partitions = []kmsg.DescribeQuorumRequestTopicPartition{kmsg.NewDescribeQuorumRequestTopicPartition()}
+		req.Topics = []kmsg.DescribeQuorumRequestTopic{t}
+		resp, err := p.wireConn().request(req)
 		if err != nil {
 			return answer{}, err
 		}
-		q, err := decodeDescribeQuorum(body, version)
+		q, err := quorumOf(resp.(*kmsg.DescribeQuorumResponse))
 		return answer{q, err}, nil
 	})
 	if err != nil {
@@ -131,84 +139,46 @@ func (a *Admin) wireSession(ctx context.Context, b Broker) (*probe, error) {
 	return p, nil
 }
 
-func compactStr(e *enc, s string) {
-	e.uvarint(uint64(len(s) + 1))
-	e.b = append(e.b, s...)
-}
-
-func describeQuorumRequest() []byte {
-	var e enc
-	e.uvarint(2) // one topic
-	compactStr(&e, metadataTopic)
-	e.uvarint(2) // one partition
-	e.i32(0)
-	e.uvarint(0) // partition tags
-	e.uvarint(0) // topic tags
-	e.uvarint(0) // request tags
-	return e.b
-}
-
-func decodeDescribeQuorum(body []byte, version int16) (*Quorum, error) {
-	d := dec{b: body}
-	code := d.i16()
-	var msg string
-	if version >= 2 {
-		msg, _ = d.str(true)
+// quorumOf reads __cluster_metadata-0 out of a DescribeQuorum answer.
+func quorumOf(resp *kmsg.DescribeQuorumResponse) (*Quorum, error) {
+	if resp.ErrorCode != 0 {
+		return nil, quorumErr(resp.ErrorCode, deref(resp.ErrorMessage))
 	}
-	if d.err == nil && code != 0 {
-		return nil, quorumErr(code, msg)
-	}
-	var q *Quorum
-	nt := d.arrayLen(true)
-	for i := 0; i < nt && d.err == nil; i++ {
-		topic, _ := d.str(true)
-		np := d.arrayLen(true)
-		for j := 0; j < np && d.err == nil; j++ {
-			part := d.i32()
-			pcode := d.i16()
-			var pmsg string
-			if version >= 2 {
-				pmsg, _ = d.str(true)
+	for _, t := range resp.Topics {
+		for _, pt := range t.Partitions {
+			if t.Topic != metadataTopic || pt.Partition != 0 {
+				continue
 			}
-			pq := &Quorum{LeaderID: d.i32(), LeaderEpoch: d.i32(), HighWatermark: d.i64()}
-			pq.Voters = decodeReplicas(&d, version)
-			pq.Observers = decodeReplicas(&d, version)
-			d.tags()
-			if topic == metadataTopic && part == 0 {
-				if pcode != 0 && d.err == nil {
-					return nil, quorumErr(pcode, pmsg)
-				}
-				q = pq
+			if pt.ErrorCode != 0 {
+				return nil, quorumErr(pt.ErrorCode, deref(pt.ErrorMessage))
 			}
+			q := &Quorum{LeaderID: pt.LeaderID, LeaderEpoch: pt.LeaderEpoch, HighWatermark: pt.HighWatermark,
+				Voters: replicasOf(pt.CurrentVoters), Observers: replicasOf(pt.Observers)}
+			finishQuorum(q)
+			return q, nil
 		}
-		d.tags()
 	}
-	if d.err != nil {
-		return nil, fmt.Errorf("decoding the answer: %w", d.err)
-	}
-	if q == nil {
-		return nil, errors.New("the answer has no __cluster_metadata-0")
-	}
-	finishQuorum(q)
-	return q, nil
+	return nil, errors.New("the answer has no __cluster_metadata-0")
 }
 
-func decodeReplicas(d *dec, version int16) []QuorumReplica {
-	n := d.arrayLen(true)
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// replicasOf converts replica states; timestamps are -1 before v1 (kmsg's
+// defaults), the directory id empty before v2 or when unset (all zero).
+func replicasOf(rs []kmsg.DescribeQuorumResponseTopicPartitionReplicaState) []QuorumReplica {
 	out := []QuorumReplica{}
-	for i := 0; i < n && d.err == nil; i++ {
-		r := QuorumReplica{ID: d.i32(), LastFetchTimestamp: -1, LastCaughtUpTimestamp: -1}
-		if version >= 2 {
-			if u := d.raw(16); u != nil && !allZero(u) {
-				r.DirectoryID = base64.RawURLEncoding.EncodeToString(u)
-			}
+	for _, r := range rs {
+		q := QuorumReplica{ID: r.ReplicaID, LogEndOffset: r.LogEndOffset,
+			LastFetchTimestamp: r.LastFetchTimestamp, LastCaughtUpTimestamp: r.LastCaughtUpTimestamp}
+		if !allZero(r.ReplicaDirectoryID[:]) {
+			q.DirectoryID = base64.RawURLEncoding.EncodeToString(r.ReplicaDirectoryID[:])
 		}
-		r.LogEndOffset = d.i64()
-		if version >= 1 {
-			r.LastFetchTimestamp, r.LastCaughtUpTimestamp = d.i64(), d.i64()
-		}
-		d.tags()
-		out = append(out, r)
+		out = append(out, q)
 	}
 	return out
 }

@@ -1,44 +1,32 @@
 package kafka
 
 import (
-	"encoding/binary"
 	"fmt"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-func put64(e *enc, v int64) { e.b = binary.BigEndian.AppendUint64(e.b, uint64(v)) }
-
-// A DescribeQuorum v1 answer encoded by hand (the layout of Kafka's
-// DescribeQuorumResponse.json): leader 2 at epoch 5, voters in Kafka's
-// order 1, 2, 3 with 3 behind, observer 4.
+// A DescribeQuorum v1 answer as kmsg decodes it: leader 2 at epoch 5,
+// voters in Kafka's order 1, 2, 3 with 3 behind, observer 4.
 func TestDecodeDescribeQuorum(t *testing.T) {
-	var e enc
-	e.i16(0) // error
-	e.uvarint(2)
-	compactStr(&e, metadataTopic)
-	e.uvarint(2)
-	e.i32(0)      // partition
-	e.i16(0)      // error
-	e.i32(2)      // leader
-	e.i32(5)      // epoch
-	put64(&e, 90) // high watermark
-	rep := func(id int32, leo, fetch, caught int64) {
-		e.i32(id)
-		for _, v := range []int64{leo, fetch, caught} {
-			put64(&e, v)
-		}
-		e.uvarint(0)
+	rep := func(id int32, leo, fetch, caught int64) kmsg.DescribeQuorumResponseTopicPartitionReplicaState {
+		return kmsg.DescribeQuorumResponseTopicPartitionReplicaState{ReplicaID: id, LogEndOffset: leo, LastFetchTimestamp: fetch, LastCaughtUpTimestamp: caught}
 	}
-	e.uvarint(4)
-	rep(1, 100, 1000, 1000)
-	rep(2, 100, 1010, 1010)
-	rep(3, 80, 900, 700)
-	e.uvarint(2)
-	rep(4, 95, 990, 950)
-	e.uvarint(0) // partition tags
-	e.uvarint(0) // topic tags
-	e.uvarint(0)
-	q, err := decodeDescribeQuorum(e.b, 1)
+	resp := kmsg.NewPtrDescribeQuorumResponse()
+	resp.Version = 1
+	resp.Topics = []kmsg.DescribeQuorumResponseTopic{{Topic: metadataTopic, Partitions: []kmsg.DescribeQuorumResponseTopicPartition{{
+		Partition: 0, LeaderID: 2, LeaderEpoch: 5, HighWatermark: 90,
+		CurrentVoters: []kmsg.DescribeQuorumResponseTopicPartitionReplicaState{rep(1, 100, 1000, 1000), rep(2, 100, 1010, 1010), rep(3, 80, 900, 700)},
+		Observers:     []kmsg.DescribeQuorumResponseTopicPartitionReplicaState{rep(4, 95, 990, 950)},
+	}}}}
+	// Through the wire format, as the broker's bytes arrive.
+	dec := kmsg.NewPtrDescribeQuorumResponse()
+	dec.Version = 1
+	if err := dec.ReadFrom(resp.AppendTo(nil)); err != nil {
+		t.Fatal(err)
+	}
+	q, err := quorumOf(dec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +48,7 @@ func TestDecodeDescribeQuorum(t *testing.T) {
 		t.Errorf("leader first: %d ms", q.MaxFollowerLagTimeMs)
 	}
 	// Errors come back with Kafka's name.
-	var eb enc
-	eb.i16(31)
-	if _, err := decodeDescribeQuorum(eb.b, 1); err == nil || err.Error() != "not authorized: DESCRIBE on the cluster is needed (CLUSTER_AUTHORIZATION_FAILED)" {
+	if _, err := quorumOf(&kmsg.DescribeQuorumResponse{Version: 1, ErrorCode: 31}); err == nil || err.Error() != "not authorized: DESCRIBE on the cluster is needed (CLUSTER_AUTHORIZATION_FAILED)" {
 		t.Errorf("error: %v", err)
 	}
 }
