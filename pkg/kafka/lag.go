@@ -133,20 +133,11 @@ func (a *Admin) Lag(ctx context.Context, q LagQuery) (*LagResult, error) {
 	// bootstrap connection meanwhile, then OffsetFetch, DescribeGroups
 	// and ListOffsets at once, at a coordinator not known yet: 2 per
 	// broker, 3 on a leader.
-	leads := map[int32]bool{}
-	for _, tp := range parts {
-		if id, err := a.t.leader(tp); err == nil {
-			leads[id] = true
-		}
+	perLeader := 0
+	if !listed && !endsLater {
+		perLeader = 1
 	}
-	wave := map[int32]int{}
-	for _, b := range a.brokers() {
-		wave[b.ID] = 2
-		if !listed && leads[b.ID] && !endsLater {
-			wave[b.ID] = 3
-		}
-	}
-	a.openWave(ctx, wave)
+	a.OpenPlanConnections(ctx, parts, perLeader, 2)
 	firstCtx, cancelFirst := stepCtx(ctx, 0.4)
 	defer cancelFirst()
 	if listed {

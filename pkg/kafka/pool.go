@@ -170,6 +170,27 @@ func (a *Admin) openWave(ctx context.Context, need map[int32]int) {
 	}
 }
 
+// OpenPlanConnections opens, in one parallel wave and without waiting, the
+// connections of a plan that sends perBroker requests at once to every
+// broker (group requests at coordinators not known yet) and perLeader more
+// at once to each leader of parts (ListOffsets). Without it, two parallel
+// requests to one broker race for its one open connection, and the plan
+// takes a round trip more or less from one run to the next.
+func (a *Admin) OpenPlanConnections(ctx context.Context, parts []TopicPartition, perLeader, perBroker int) {
+	need := map[int32]int{}
+	for _, b := range a.brokers() {
+		need[b.ID] = perBroker
+	}
+	if perLeader > 0 {
+		for _, tp := range parts {
+			if id, err := a.t.leader(tp); err == nil {
+				need[id] = perBroker + perLeader
+			}
+		}
+	}
+	a.openWave(ctx, need)
+}
+
 // onBroker sends one request on a leased connection to b, bounded by ctx.
 func onBroker[T any](ctx context.Context, a *Admin, b Broker, what string, fn func(conn *sarama.Broker) (T, error)) (T, error) {
 	var zero T

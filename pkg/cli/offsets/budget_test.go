@@ -32,19 +32,18 @@ func coordinators(c *sandbox.Cluster, groups ...string) int {
 }
 
 // The plan's requests and round trips, counted without a clock (waveGate):
-// Metadata (at connect); FindCoordinator ∥ ListOffsets per leader;
-// DescribeGroups ∥ OffsetFetch at the coordinator ∥ the second ListOffsets
-// per leader (it queues behind the first on the leader's connection, and
-// rides with the group requests). --execute adds the state re-check
-// (DescribeGroups), one OffsetCommit per group and the OffsetFetch
-// read-back, each a round trip of its own.
+// Metadata (at connect); FindCoordinator ∥ both ListOffsets per leader (the
+// plan opens a connection for each at once); DescribeGroups ∥ OffsetFetch
+// at the coordinator. --execute adds the state re-check (DescribeGroups),
+// one OffsetCommit per group and the OffsetFetch read-back, each a round
+// trip of its own.
 func TestResetRequestBudget(t *testing.T) {
 	t.Parallel()
 	c := fixture(t, sandbox.Options{Brokers: 3, Count: true})
 	nl := leaders(c, map[string]int32{"orders": 3, "events": 1})
 	c.Counter.Reset()
-	g := kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"FindCoordinator": 1, "ListOffsets": nl},
-		kafkatest.Wave{"DescribeGroups": 1, "OffsetFetch": 1, "ListOffsets": nl})
+	g := kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"FindCoordinator": 1, "ListOffsets": 2 * nl},
+		kafkatest.Wave{"DescribeGroups": 1, "OffsetFetch": 1})
 	r := run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders", "-t", "events", "--to-datetime", "2026-11-25T10:01:30Z")
 	g.Check(t)
 	if r.Code != 0 {
@@ -56,8 +55,8 @@ func TestResetRequestBudget(t *testing.T) {
 	}
 
 	c.Counter.Reset()
-	g = kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"FindCoordinator": 1, "ListOffsets": nl},
-		kafkatest.Wave{"DescribeGroups": 1, "OffsetFetch": 1, "ListOffsets": nl},
+	g = kafkatest.GateWaves(t, c, kafkatest.Wave{"Metadata": 1}, kafkatest.Wave{"FindCoordinator": 1, "ListOffsets": 2 * nl},
+		kafkatest.Wave{"DescribeGroups": 1, "OffsetFetch": 1},
 		kafkatest.Wave{"DescribeGroups": 1}, kafkatest.Wave{"OffsetCommit": 1}, kafkatest.Wave{"OffsetFetch": 1})
 	r = run(t, c, "offsets", "reset", "-g", "g1", "-t", "orders", "-t", "events", "--to-offset", "2", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"))
 	g.Check(t)

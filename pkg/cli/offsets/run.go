@@ -54,6 +54,19 @@ func (o *ResetOptions) lookup(ctx context.Context, a *kafka.Admin, tps []offsets
 	return l, kafka.Parallel(fns...)
 }
 
+// lookupsPerLeader is how many ListOffsets lookup sends to each leader at
+// once: one per spec it needs.
+func (o *ResetOptions) lookupsPerLeader() int {
+	n := 1
+	if o.Spec.NeedsEarliest() {
+		n++
+	}
+	if o.Spec.NeedsTimestamp() {
+		n++
+	}
+	return n
+}
+
 // groupNames are the groups to plan: --group, every consumer group
 // (--all-groups), or the groups of a four-column --from-file.
 func (o *ResetOptions) groupNames(ctx context.Context, a *kafka.Admin) ([]string, error) {
@@ -183,6 +196,14 @@ func (o *ResetOptions) plan(ctx context.Context, a *kafka.Admin) ([]*groupRun, e
 		o.at, desc, committed = at, d, c
 		mu.Unlock()
 		return err
+	}
+	// Every connection the plan needs opens now, in one wave: the
+	// ListOffsets per leader and per spec, and DescribeGroups ∥ OffsetFetch
+	// at coordinators not known yet.
+	if o.AllTopics {
+		a.OpenPlanConnections(ctx, nil, 0, 2)
+	} else {
+		a.OpenPlanConnections(ctx, toKafka(fixed), o.lookupsPerLeader(), 2)
 	}
 	fns := []func() error{groupsFn}
 	if !o.AllTopics {
