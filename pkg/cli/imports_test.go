@@ -98,3 +98,59 @@ func TestImportRules(t *testing.T) {
 	}
 	t.Logf("%d packages checked for cobra/sarama freedom", checked)
 }
+
+// TestNounsImportNoNoun: a pkg/cli/<noun> package imports no other noun's
+// package (not even in its tests); what two nouns share lives in
+// pkg/cli/cmdutil (and below it), a domain package or pkg/output, so a noun
+// can change without reaching into another's internals. cmdutil and clitest
+// are not nouns.
+func TestNounsImportNoNoun(t *testing.T) {
+	notNouns := map[string]bool{"cmdutil": true, "clitest": true}
+	// noun is the first path element below pkg/cli, or "" for pkg/cli
+	// itself (which wires every noun) and for packages outside it.
+	noun := func(pkg string) string {
+		rest, ok := strings.CutPrefix(pkg, module+"/pkg/cli/")
+		if !ok {
+			return ""
+		}
+		n, _, _ := strings.Cut(rest, "/")
+		if notNouns[n] {
+			return ""
+		}
+		return n
+	}
+	// removed by the health move: pkg/cli/health's gathering still reads
+	// lag through pkg/cli/lag until it moves below pkg/cli.
+	allowed := map[[2]string]bool{{"health", "lag"}: true}
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,TestImports,XTestImports", module+"/pkg/cli/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	nouns := 0
+	for {
+		var p struct {
+			ImportPath                         string
+			Imports, TestImports, XTestImports []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		from := noun(p.ImportPath)
+		if from == "" {
+			continue
+		}
+		nouns++
+		for _, imp := range append(append(p.Imports, p.TestImports...), p.XTestImports...) {
+			to := noun(imp)
+			if to != "" && to != from && !allowed[[2]string{from, to}] {
+				t.Errorf("%s imports %s: a noun package may not import another noun's; move what they share to pkg/cli/cmdutil, a domain package or pkg/output", p.ImportPath, imp)
+			}
+		}
+	}
+	if nouns < 10 {
+		t.Fatalf("only %d noun packages found", nouns)
+	}
+}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kctl-dev/kctl/pkg/cli/cluster"
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 )
@@ -60,5 +59,5 @@ func RunList(parent context.Context, o *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	return p.Print(ListView{ControllerID: info.ControllerID, Brokers: info.Brokers}, cluster.BrokerHeaders, cluster.BrokerRows(info.Brokers, info.ControllerID))
+	return p.Print(ListView{ControllerID: info.ControllerID, Brokers: info.Brokers}, cmdutil.BrokerHeaders, cmdutil.BrokerRows(info.Brokers, info.ControllerID))
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
-	"github.com/kctl-dev/kctl/pkg/cli/topic"
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 )
@@ -17,9 +17,9 @@ import (
 // (--entity-default).
 func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "config", Short: "Get, set and delete broker configs", Args: cmdutil.NoArgs}
-	spec := func(use, short, long, example string, minRest int, restName string) topic.ConfigCmdSpec {
+	spec := func(use, short, long, example string, minRest int, restName string) configcmd.Spec {
 		var def bool
-		return topic.ConfigCmdSpec{
+		return configcmd.Spec{
 			Use: use, Short: short, Long: long, Example: example,
 			Args: func(cmd *cobra.Command, args []string) error {
 				need := minRest
@@ -56,14 +56,14 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		}
 	}
 	cmd.AddCommand(
-		topic.NewCmdConfigGet(f, spec("get ID|--default", "Show a broker's configs (dynamic ones; --all for every config)",
+		configcmd.NewCmdGet(f, spec("get ID|--default", "Show a broker's configs (dynamic ones; --all for every config)",
 			`Show a broker's configs with NAME, VALUE, SOURCE and SENSITIVE. Without --all
 only the dynamic configs (set with kafka-configs.sh --alter or kctl) are listed,
 as kafka-configs.sh --describe does. Sensitive values show as [hidden].`,
 			"  kctl broker config get 1\n  kctl broker config get 1 --all\n  kctl broker config get --default", 0, ""), nil),
-		topic.NewCmdConfigSet(f, spec("set ID|--default KEY=VALUE...", "Set dynamic broker configs (IncrementalAlterConfigs)", "",
+		configcmd.NewCmdSet(f, spec("set ID|--default KEY=VALUE...", "Set dynamic broker configs (IncrementalAlterConfigs)", "",
 			"  kctl broker config set --default min.insync.replicas=2\n  kctl broker config set 1 log.cleaner.threads=2 --validate-only", 1, "KEY=VALUE"), nil),
-		topic.NewCmdConfigDelete(f, spec("delete ID|--default KEY...", "Remove dynamic broker configs (back to the static or default value)", "",
+		configcmd.NewCmdDelete(f, spec("delete ID|--default KEY...", "Remove dynamic broker configs (back to the static or default value)", "",
 			"  kctl broker config delete --default min.insync.replicas", 1, "config name"), nil),
 	)
 	return cmd

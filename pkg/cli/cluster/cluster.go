@@ -75,26 +75,5 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		}
 	}
 	fmt.Fprintf(p.Out, "Cluster ID:  %s\nController:  %s\nBrokers:     %d\n\n", info.ClusterID, controller, len(info.Brokers))
-	return p.Table(BrokerHeaders, BrokerRows(info.Brokers, info.ControllerID))
-}
-
-// BrokerHeaders are the broker table's columns.
-var BrokerHeaders = []string{"ID", "HOST", "PORT", "RACK", "CONTROLLER"}
-
-// BrokerRows renders brokers as table rows.
-func BrokerRows(bs []kafka.Broker, controller int32) [][]string {
-	rows := make([][]string, 0, len(bs))
-	for _, b := range bs {
-		host, port := kafka.SplitAddr(b.Addr)
-		rack := b.Rack
-		if rack == "" {
-			rack = "-"
-		}
-		c := "-" // not empty: every row keeps its column count for awk
-		if b.ID == controller {
-			c = "yes"
-		}
-		rows = append(rows, []string{strconv.Itoa(int(b.ID)), host, port, rack, c})
-	}
-	return rows
+	return p.Table(cmdutil.BrokerHeaders, cmdutil.BrokerRows(info.Brokers, info.ControllerID))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
 	"github.com/kctl-dev/kctl/pkg/cli/topic"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
@@ -254,7 +255,7 @@ func TestBrokerConfig(t *testing.T) {
 	}
 	c.Counter.Reset()
 	var conns []int
-	if err := topic.RunConfigGet(context.Background(), &topic.ConfigOptions{F: f, Resource: brokerRes("1")}); err != nil {
+	if err := configcmd.RunGet(context.Background(), &configcmd.Options{F: f, Resource: brokerRes("1")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, rq := range c.Counter.Requests() {

@@ -3,7 +3,6 @@ package topic
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -79,7 +78,7 @@ func (s selection) metadataNames() []string {
 	if len(s.Names) == 0 {
 		return nil
 	}
-	return dedupe(s.Names)
+	return cmdutil.Uniq(s.Names)
 }
 
 // apply keeps the selected topics and reports the failed ones on stderr.
@@ -109,44 +108,12 @@ func (s selection) apply(f *cmdutil.Factory, ts []kafka.TopicInfo) ([]kafka.Topi
 	return kept, failed
 }
 
-func dedupe(names []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range names {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // partial is the exit-1 error after the command printed what it could.
 func partial(n int, what string) error {
 	if n == 0 {
 		return nil
 	}
 	return &errs.PartialFailure{Msg: fmt.Sprintf("%s failed (see above)", plural(n, what))}
-}
-
-// parseKV parses k=v arguments ("--config k=v" or `config set` pairs).
-func parseKV(args []string, what string) (map[string]string, []string, error) {
-	m := map[string]string{}
-	var order []string
-	for _, a := range args {
-		k, v, ok := strings.Cut(a, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			return nil, nil, errs.Usagef("%s %q is not key=value", what, a)
-		}
-		if _, dup := m[k]; dup {
-			return nil, nil, errs.Usagef("%s %q is given twice", what, k)
-		}
-		m[k] = v
-		order = append(order, k)
-	}
-	sort.Strings(order)
-	return m, order, nil
 }
 
 func plural(n int, word string) string {

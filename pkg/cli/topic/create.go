@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 )
@@ -87,11 +88,11 @@ config file; KCTL_CONFIG also names it.`,
 			if file != "" {
 				f.Global.ConfigPath = file
 			}
-			m, _, err := parseKV(kv, "--config")
+			m, _, err := configcmd.ParseKV(kv, "--config")
 			if err != nil {
 				return err
 			}
-			m2, _, err := parseKV(topicConfigs, "--topic-config")
+			m2, _, err := configcmd.ParseKV(topicConfigs, "--topic-config")
 			if err != nil {
 				return err
 			}

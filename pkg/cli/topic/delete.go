@@ -49,7 +49,7 @@ __transaction_state, ...) are refused; otherwise nothing is deleted.`,
   kctl topic delete orders-tmp --yes`,
 		Args: cmdutil.MinArgs(1, "at least one topic name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Names = dedupe(args)
+			opts.Names = cmdutil.Uniq(args)
 			for _, n := range opts.Names {
 				if topics.IsInternal(n, false) {
 					return errs.Usagef("topic '%s' is a Kafka internal topic and cannot be deleted", n)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
+	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/topics"
 )
@@ -368,14 +369,12 @@ func nonDefault(es []kafka.ConfigEntry) map[string]string {
 		}
 		v := e.Value
 		if e.Sensitive {
-			v = hidden
+			v = configcmd.Hidden
 		}
 		m[e.Name] = v
 	}
 	return m
 }
-
-const hidden = "[hidden]"
 
 func statusString(h topics.Health, minKnown bool) string {
 	var s []string
