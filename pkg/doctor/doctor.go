@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // Status is the outcome of one step.
@@ -146,25 +148,18 @@ func (r Report) Verdict() string {
 	n := len(r.Targets)
 	switch r.Status() {
 	case Pass:
-		return fmt.Sprintf("PASS: %s checked, no warnings", plural(n, "address", "addresses"))
+		return fmt.Sprintf("PASS: %s checked, no warnings", text.Plural(n, "address", "addresses"))
 	case Warn:
-		return fmt.Sprintf("WARN: %s on %s (%s)", plural(len(warns), "warning", "warnings"), plural(n, "address", "addresses"), strings.Join(warns, "; "))
+		return fmt.Sprintf("WARN: %s on %s (%s)", text.Plural(len(warns), "warning", "warnings"), text.Plural(n, "address", "addresses"), strings.Join(warns, "; "))
 	}
 	if n == 0 {
 		return "FAIL: nothing was checked"
 	}
-	msg := fmt.Sprintf("FAIL: %s on %s (%s)", plural(len(fails), "failed step", "failed steps"), plural(n, "address", "addresses"), strings.Join(fails, "; "))
+	msg := fmt.Sprintf("FAIL: %s on %s (%s)", text.Plural(len(fails), "failed step", "failed steps"), text.Plural(n, "address", "addresses"), strings.Join(fails, "; "))
 	if len(warns) > 0 {
-		msg += fmt.Sprintf(", %s (%s)", plural(len(warns), "warning", "warnings"), strings.Join(warns, "; "))
+		msg += fmt.Sprintf(", %s (%s)", text.Plural(len(warns), "warning", "warnings"), strings.Join(warns, "; "))
 	}
 	return msg
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // FormatDuration renders a step time for the TIME column: "0.3ms", "12ms",

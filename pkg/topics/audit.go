@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // Severities of audit findings.
@@ -143,7 +145,7 @@ func Audit(ts []AuditTopic, brokers []Broker, o AuditOptions) []Finding {
 				if len(distinct) < possible {
 					bad++
 					if example == "" {
-						example = fmt.Sprintf("partition %d: replicas %s on %s", p.Partition, joinIDs(p.Replicas), rackList(distinct))
+						example = fmt.Sprintf("partition %d: replicas %s on %s", p.Partition, text.IDs(p.Replicas), rackList(distinct))
 					}
 				}
 			}
@@ -208,14 +210,6 @@ func copies(n int) string {
 		return "the leader alone"
 	}
 	return fmt.Sprintf("%d copies", n)
-}
-
-func joinIDs(v []int32) string {
-	s := make([]string, len(v))
-	for i, id := range v {
-		s[i] = fmt.Sprint(id)
-	}
-	return strings.Join(s, ",")
 }
 
 func rackList(m map[string]bool) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/reassign"
 )
 
@@ -108,7 +109,7 @@ func RunBalance(parent context.Context, o *BalanceOptions) error {
 			if _, ok := bytes[l.ID]; !ok {
 				by = "?"
 			}
-			rows = append(rows, []string{strconv.Itoa(int(l.ID)), dash(l.Rack), strconv.Itoa(l.Replicas), strconv.Itoa(l.Leaders), by})
+			rows = append(rows, []string{strconv.Itoa(int(l.ID)), text.Dash(l.Rack), strconv.Itoa(l.Replicas), strconv.Itoa(l.Leaders), by})
 		}
 		if err := p.Table(BalanceHeaders, rows); err != nil {
 			return err
@@ -117,7 +118,7 @@ func RunBalance(parent context.Context, o *BalanceOptions) error {
 			fmt.Fprintln(p.Out)
 			var rr [][]string
 			for _, r := range bal.Racks {
-				rr = append(rr, []string{dash(r.Rack), strconv.Itoa(r.Brokers), strconv.Itoa(r.Replicas), strconv.Itoa(r.Leaders), strconv.FormatInt(r.Bytes, 10)})
+				rr = append(rr, []string{text.Dash(r.Rack), strconv.Itoa(r.Brokers), strconv.Itoa(r.Replicas), strconv.Itoa(r.Leaders), strconv.FormatInt(r.Bytes, 10)})
 			}
 			if err := p.Table(RackHeaders, rr); err != nil {
 				return err
@@ -129,7 +130,7 @@ func RunBalance(parent context.Context, o *BalanceOptions) error {
 		o.F.Warnf("Error: broker %d: %v (its bytes are unknown)", id, failed[id])
 	}
 	if len(failed) > 0 {
-		return &errs.PartialFailure{Msg: fmt.Sprintf("%s did not describe its log dirs", plural(len(failed), "broker"))}
+		return &errs.PartialFailure{Msg: fmt.Sprintf("%s did not describe its log dirs", text.Plural(len(failed), "broker", "brokers"))}
 	}
 	return nil
 }
@@ -139,11 +140,4 @@ func skewText(s reassign.Skew) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f (broker %d)", s.Ratio, s.At)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

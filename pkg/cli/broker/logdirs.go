@@ -13,6 +13,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // LogDirsOptions are the inputs of `kctl broker log-dirs`.
@@ -97,7 +98,7 @@ func logDirs(ctx context.Context, a *kafka.Admin, brokers []int32, topics []stri
 		ids = nil
 		for _, b := range brokers {
 			if !known[b] {
-				return nil, nil, nil, errs.Usagef("broker %d is not in the cluster (brokers: %s)", b, joinIDs(all))
+				return nil, nil, nil, errs.Usagef("broker %d is not in the cluster (brokers: %s)", b, text.IDs(all))
 			}
 			ids = append(ids, b)
 		}
@@ -171,7 +172,7 @@ func RunLogDirs(parent context.Context, o *LogDirsOptions) error {
 		if err := p.Table(TotalsHeaders, totals); err != nil {
 			return err
 		}
-		fmt.Fprintf(p.Out, "\nTotal: %d bytes on %s\n", v.TotalBytes, plural(len(v.Brokers), "broker"))
+		fmt.Fprintf(p.Out, "\nTotal: %d bytes on %s\n", v.TotalBytes, text.Plural(len(v.Brokers), "broker", "brokers"))
 	}
 	if len(failed) > 0 {
 		var names []string
@@ -179,7 +180,7 @@ func RunLogDirs(parent context.Context, o *LogDirsOptions) error {
 			o.F.Warnf("Error: broker %d: %v", id, failed[id])
 			names = append(names, strconv.Itoa(int(id)))
 		}
-		return &errs.PartialFailure{Msg: fmt.Sprintf("%s of %d did not answer (%s)", plural(len(failed), "broker"), len(ids), strings.Join(names, ", "))}
+		return &errs.PartialFailure{Msg: fmt.Sprintf("%s of %d did not answer (%s)", text.Plural(len(failed), "broker", "brokers"), len(ids), strings.Join(names, ", "))}
 	}
 	return nil
 }
@@ -198,19 +199,4 @@ func sortedIDs[V any](m map[int32]V) []int32 {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
-}
-
-func joinIDs(ids []int32) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.Itoa(int(id))
-	}
-	return strings.Join(s, ",")
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kctl-dev/kctl/pkg/doctor"
 	"github.com/kctl-dev/kctl/pkg/output"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // View is the JSON/YAML shape of `check connectivity` and `check tls`:
@@ -108,7 +109,7 @@ func writeSteps(w io.Writer, t doctor.Target, noHeaders bool) {
 	}
 	room := max(lineWidth-len(lead(rows[0])), 20)
 	for i, s := range t.Steps {
-		summary := cut(dash(s.Detail), room)
+		summary := cut(text.Dash(s.Detail), room)
 		fmt.Fprintln(w, strings.TrimRight(lead(rows[i])+summary, " "))
 		if s.Status != doctor.Fail && s.Status != doctor.Warn {
 			continue
@@ -159,15 +160,8 @@ func writeChain(w io.Writer, t doctor.Target, now time.Time) {
 		fmt.Fprintf(w, "Certificate %d: %s\n", i, c.Subject)
 		wrap(w, "    issuer:    ", c.Issuer)
 		wrap(w, "    not after: ", fmt.Sprintf("%s (%d days left)", doctor.Date(c.NotAfter), doctor.DaysLeft(c.NotAfter, now)))
-		wrap(w, "    names:     ", dash(c.Names()))
+		wrap(w, "    names:     ", text.Dash(c.Names()))
 	}
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // printReport writes the report: JSON/YAML, or a titled table per broker

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +12,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // QuorumOptions are the inputs of `kctl cluster quorum`.
@@ -94,11 +94,11 @@ func RunQuorum(parent context.Context, o *QuorumOptions) error {
 }
 
 func replicaIDs(rs []kafka.QuorumReplica) string {
-	s := make([]string, len(rs))
+	ids := make([]int32, len(rs))
 	for i, r := range rs {
-		s[i] = strconv.Itoa(int(r.ID))
+		ids[i] = r.ID
 	}
-	return strings.Join(s, ",")
+	return text.IDs(ids)
 }
 
 // ago renders an epoch-millisecond timestamp as its age, as

@@ -9,6 +9,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // DeleteOptions are the inputs of `kctl group delete`.
@@ -57,7 +58,7 @@ nothing.`,
 					return errs.Usagef("a group name cannot be empty")
 				}
 			}
-			opts.Groups = uniq(args)
+			opts.Groups = cmdutil.Uniq(args)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -66,18 +67,6 @@ nothing.`,
 	}
 	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "delete (without it, only check and show what would be deleted)")
 	return cmd
-}
-
-func uniq(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // RunDelete runs `group delete`.
@@ -133,7 +122,7 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 			case !it.Deleted:
 				res = "would delete"
 			}
-			rows = append(rows, []string{it.Group, dash(it.State), res})
+			rows = append(rows, []string{it.Group, text.Dash(it.State), res})
 		}
 		return p.Print(DeleteView{Groups: items}, DeleteHeaders, rows)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // DescribeOptions are the inputs of `kctl group describe`.
@@ -139,7 +140,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			gv.Error = &e
 			problems = append(problems, "Error: "+e)
 		default:
-			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), dash(d.Protocol), d.State, strconv.Itoa(len(d.Members)), dash(d.Type), dash(d.ProtocolType)})
+			stateRows = append(stateRows, []string{g, coordinator(d.Coordinator), text.Dash(d.Protocol), d.State, strconv.Itoa(len(d.Members)), text.Dash(d.Type), text.Dash(d.ProtocolType)})
 			if len(d.Members) == 0 {
 				problems = append(problems, fmt.Sprintf("Consumer group '%s' has no active members.", g))
 			}
@@ -155,7 +156,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			}
 			gv.Members = append(gv.Members, mv)
 			gv.MemberCount = len(gv.Members)
-			memberRows = append(memberRows, []string{g, m.MemberID, dash(m.GroupInstanceID), dash(m.Host), dash(m.ClientID), strconv.Itoa(len(m.Assignment)), assignment(m.Assignment)})
+			memberRows = append(memberRows, []string{g, m.MemberID, text.Dash(m.GroupInstanceID), text.Dash(m.Host), text.Dash(m.ClientID), strconv.Itoa(len(m.Assignment)), assignment(m.Assignment)})
 		}
 		v.Groups = append(v.Groups, gv)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // NewCmd returns `kctl group`.
@@ -34,13 +35,6 @@ func coordinatorID(b kafka.Broker) *int32 {
 	}
 	id := b.ID
 	return &id
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // assignment renders partitions compactly: "orders:0,1,2 payments:0".
@@ -69,7 +63,7 @@ func assignment(tps []kafka.TopicPartition) string {
 func memberNames(ms []kafka.GroupMember) string {
 	var out []string
 	for _, m := range ms {
-		out = append(out, fmt.Sprintf("%s (client %s, host %s)", m.MemberID, dash(m.ClientID), dash(m.Host)))
+		out = append(out, fmt.Sprintf("%s (client %s, host %s)", m.MemberID, text.Dash(m.ClientID), text.Dash(m.Host)))
 	}
 	return strings.Join(out, ", ")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // ListOptions are the inputs of `kctl group list`.
@@ -129,7 +130,7 @@ func RunList(parent context.Context, o *ListOptions) error {
 			continue
 		}
 		v.Groups = append(v.Groups, it)
-		rows = append(rows, []string{it.Group, dash(it.State), it.Type, dash(it.Protocol), strconv.Itoa(it.Members), coordinator(l.Coordinator)})
+		rows = append(rows, []string{it.Group, text.Dash(it.State), it.Type, text.Dash(it.Protocol), strconv.Itoa(it.Members), coordinator(l.Coordinator)})
 	}
 	for id, e := range list.Errors {
 		o.F.Warnf("Error: broker %d did not list its groups (they are missing here): %v", id, e)

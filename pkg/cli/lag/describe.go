@@ -16,6 +16,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/lag"
 	"github.com/kctl-dev/kctl/pkg/output"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // DescribeOptions are the inputs of `kctl lag describe`.
@@ -258,12 +259,7 @@ func NewView(gs []lag.Group, progress map[string]lag.Progress) View {
 	return v
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
+var dash = text.Dash
 
 func durDash(d *time.Duration) string {
 	if d == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/output"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/reassign"
 )
 
@@ -156,7 +157,7 @@ func RunElect(parent context.Context, o *ElectOptions) error {
 			return nil
 		}
 		if !o.Execute && len(send) > 0 {
-			o.F.Warnf("Dry run: %s would change leader; run again with --execute to elect.", plural(len(send), "partition"))
+			o.F.Warnf("Dry run: %s would change leader; run again with --execute to elect.", text.Plural(len(send), "partition", "partitions"))
 		}
 		if o.Execute && len(send) == 0 {
 			return &errs.PartialFailure{Msg: fmt.Sprintf("no partition could be elected (%d not eligible)", len(plan))}
@@ -222,7 +223,7 @@ func printElection(o *ElectOptions, p *output.Printer, v ElectView) error {
 		case res == "" && !v.Executed:
 			res = "would elect"
 		}
-		rows = append(rows, []string{e.Topic, strconv.Itoa(int(e.Partition.Partition)), leaderString(e.Leader), ids(e.Replicas), ids(e.ISR), nl, res})
+		rows = append(rows, []string{e.Topic, strconv.Itoa(int(e.Partition.Partition)), leaderString(e.Leader), text.IDs(e.Replicas), text.IDs(e.ISR), nl, res})
 	}
 	return p.Print(v, ElectHeaders, rows)
 }

@@ -5,7 +5,6 @@ package partitions
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -49,24 +48,9 @@ func liveSet(bs []kafka.Broker) map[int32]bool {
 	return live
 }
 
-func ids(xs []int32) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = strconv.Itoa(int(x))
-	}
-	return strings.Join(s, ",")
-}
-
 func leaderString(l int32) string {
 	if l < 0 {
 		return "none"
 	}
 	return strconv.Itoa(int(l))
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/output"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/reassign"
 )
 
@@ -265,7 +266,7 @@ func RunReassign(parent context.Context, o *ReassignOptions) error {
 				o.F.Warnf("Wrote the proposed plan to %s.", o.Output)
 			}
 			if !o.Generate && len(v.Moves) > 0 {
-				o.F.Warnf("Dry run: run again with --execute to start moving %s.", plural(len(v.Moves), "partition"))
+				o.F.Warnf("Dry run: run again with --execute to start moving %s.", text.Plural(len(v.Moves), "partition", "partitions"))
 			}
 		}
 		return nil
@@ -311,7 +312,7 @@ func RunReassign(parent context.Context, o *ReassignOptions) error {
 		return err
 	}
 	if !p.Structured() {
-		o.F.Warnf("Started moving %s; the current assignment is in %s (--plan %s --execute rolls back). Check with --verify.", plural(len(v.Moves)-failed, "partition"), rb, rb)
+		o.F.Warnf("Started moving %s; the current assignment is in %s (--plan %s --execute rolls back). Check with --verify.", text.Plural(len(v.Moves)-failed, "partition", "partitions"), rb, rb)
 	}
 	if failed > 0 {
 		return &errs.PartialFailure{Msg: fmt.Sprintf("%d of %d reassignments were refused", failed, len(v.Moves))}
@@ -556,13 +557,13 @@ func bytesCell(n int64) string {
 func printMoves(p printer, v ReassignView) error {
 	rows := make([][]string, 0, len(v.Moves))
 	for _, m := range v.Moves {
-		rows = append(rows, []string{m.Topic, strconv.Itoa(int(m.Partition)), ids(m.Current), ids(m.Target), dashIDs(m.Adding), dashIDs(m.Removing), bytesCell(m.Bytes)})
+		rows = append(rows, []string{m.Topic, strconv.Itoa(int(m.Partition)), text.IDs(m.Current), text.IDs(m.Target), text.Dash(text.IDs(m.Adding)), text.Dash(text.IDs(m.Removing)), bytesCell(m.Bytes)})
 	}
 	if err := p.Print(v, MovesHeaders, rows); err != nil {
 		return err
 	}
 	if !p.Structured() {
-		fmt.Fprintf(p.Out, "\n%s, %d bytes to copy\n", plural(len(v.Moves), "partition move"), v.BytesToMove)
+		fmt.Fprintf(p.Out, "\n%s, %d bytes to copy\n", text.Plural(len(v.Moves), "partition move", "partition moves"), v.BytesToMove)
 	}
 	return nil
 }
@@ -570,14 +571,7 @@ func printMoves(p printer, v ReassignView) error {
 func printStatus(p printer, v ReassignView) error {
 	rows := make([][]string, 0, len(v.Status))
 	for _, s := range v.Status {
-		rows = append(rows, []string{s.Topic, strconv.Itoa(int(s.Partition)), ids(s.Target), ids(s.Replicas), dashIDs(s.Adding), dashIDs(s.Removing), s.State})
+		rows = append(rows, []string{s.Topic, strconv.Itoa(int(s.Partition)), text.IDs(s.Target), text.IDs(s.Replicas), text.Dash(text.IDs(s.Adding)), text.Dash(text.IDs(s.Removing)), s.State})
 	}
 	return p.Print(v, StatusHeaders, rows)
-}
-
-func dashIDs(xs []int32) string {
-	if len(xs) == 0 {
-		return "-"
-	}
-	return ids(xs)
 }

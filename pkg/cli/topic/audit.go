@@ -11,6 +11,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/topics"
 )
 
@@ -166,7 +167,7 @@ func RunAudit(parent context.Context, o *AuditOptions) error {
 	if o.ExcludeInternal {
 		internal = "internal topics excluded"
 	}
-	scope := fmt.Sprintf("%s, %s, %s", plural(len(in), "topic"), plural(nparts, "partition"), internal)
+	scope := fmt.Sprintf("%s, %s, %s", text.Plural(len(in), "topic", "topics"), text.Plural(nparts, "partition", "partitions"), internal)
 	if done, err := p.Data(v); done {
 		if err != nil {
 			return err

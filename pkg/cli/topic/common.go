@@ -4,29 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/topics"
 )
-
-// ids renders a replica list the way kafka-topics.sh does ("1,2,3"), or
-// "-" when empty.
-func ids(v []int32) string {
-	if len(v) == 0 {
-		return "-"
-	}
-	var b strings.Builder
-	for i, id := range v {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Itoa(int(id)))
-	}
-	return b.String()
-}
 
 // nonNil keeps JSON arrays as [] rather than null.
 func nonNil(v []int32) []int32 {
@@ -113,14 +97,7 @@ func partial(n int, what string) error {
 	if n == 0 {
 		return nil
 	}
-	return &errs.PartialFailure{Msg: fmt.Sprintf("%s failed (see above)", plural(n, what))}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return &errs.PartialFailure{Msg: fmt.Sprintf("%s failed (see above)", text.Plural(n, what, what+"s"))}
 }
 
 // emptyNote says why no topic was selected.

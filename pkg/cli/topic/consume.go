@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -169,7 +170,7 @@ func (o *ConsumeOptions) Complete() error {
 			return errs.Usagef("--partition %d: partitions are numbered from 0", p)
 		}
 	}
-	o.Partitions = uniqInt32(o.Partitions)
+	o.Partitions = slices.Compact(slices.Sorted(slices.Values(o.Partitions)))
 	starts := 0
 	for _, set := range []bool{o.offsetSet, o.FromTime != "", o.FromDuration != ""} {
 		if set {
@@ -275,19 +276,6 @@ func hasField(fs []records.Field, f records.Field) bool {
 		}
 	}
 	return false
-}
-
-func uniqInt32(v []int32) []int32 {
-	seen := map[int32]bool{}
-	var out []int32
-	for _, p := range v {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // partProgress is one partition's share of the summary.
@@ -562,8 +550,8 @@ func (o *ConsumeOptions) plan(ctx context.Context, a *kafka.Admin) (map[int32]ka
 		out[tp.Partition] = r
 	}
 	if len(errsSeen) > 0 {
-		sort.Strings(errsSeen)
-		return nil, errs.Exit(errs.ExitFailure, "cannot read the offsets of %s: %s", o.Topic, strings.Join(uniqStrings(errsSeen), "; "))
+		slices.Sort(errsSeen)
+		return nil, errs.Exit(errs.ExitFailure, "cannot read the offsets of %s: %s", o.Topic, strings.Join(slices.Compact(errsSeen), "; "))
 	}
 	return out, nil
 }
@@ -577,14 +565,4 @@ func (o *ConsumeOptions) partitionsText(parts []int32, n int32) string {
 		s[i] = fmt.Sprint(p)
 	}
 	return fmt.Sprintf("partition(s) %s of topic %q", strings.Join(s, ","), o.Topic)
-}
-
-func uniqStrings(v []string) []string {
-	var out []string
-	for i, s := range v {
-		if i == 0 || s != v[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // CreateOptions are the inputs of `kctl topic create`.
@@ -229,7 +230,7 @@ func shape(r kafka.CreatedTopic) string {
 	if r.Partitions <= 0 {
 		return "the broker's default partitions and replication factor"
 	}
-	return fmt.Sprintf("%s, replication factor %d", plural(int(r.Partitions), "partition"), r.ReplicationFactor)
+	return fmt.Sprintf("%s, replication factor %d", text.Plural(int(r.Partitions), "partition", "partitions"), r.ReplicationFactor)
 }
 
 // explainCreateErr adds what the broker did not say.

@@ -11,6 +11,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/topics"
 )
 
@@ -117,7 +118,7 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 				return err
 			}
 		} else {
-			fmt.Fprintf(o.F.Streams.Out, "Would delete %s, data included:\n", plural(len(v.Topics), "topic"))
+			fmt.Fprintf(o.F.Streams.Out, "Would delete %s, data included:\n", text.Plural(len(v.Topics), "topic", "topics"))
 			if err := p.Table(DeleteHeaders, rows()); err != nil {
 				return err
 			}
@@ -126,7 +127,7 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 		if p.Structured() {
 			return refuse()
 		}
-		if err := o.F.Confirm(false, fmt.Sprintf("Delete %s and their data?", plural(len(v.Topics), "topic")), refuse); err != nil {
+		if err := o.F.Confirm(false, fmt.Sprintf("Delete %s and their data?", text.Plural(len(v.Topics), "topic", "topics")), refuse); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/topics"
 )
 
@@ -408,9 +409,9 @@ func printDescribeTable(o *DescribeOptions, p interface {
 	}
 	headers = append(headers, "STATUS")
 	row := func(t TopicView, pv PartitionView) []string {
-		r := []string{t.Name, strconv.Itoa(int(pv.Partition)), leaderString(pv.Leader), ids(pv.Replicas), ids(pv.ISR), ids(pv.OfflineReplicas)}
+		r := []string{t.Name, strconv.Itoa(int(pv.Partition)), leaderString(pv.Leader), text.Dash(text.IDs(pv.Replicas)), text.Dash(text.IDs(pv.ISR)), text.Dash(text.IDs(pv.OfflineReplicas))}
 		if o.Offsets {
-			r = append(r, dash(pv.LogStartOffset), dash(pv.LogEndOffset))
+			r = append(r, offsetCell(pv.LogStartOffset), offsetCell(pv.LogEndOffset))
 		}
 		return append(r, statusString(pv.health, pv.AtMinISR != nil))
 	}
@@ -476,7 +477,8 @@ func configString(m map[string]string) string {
 	return b.String()
 }
 
-func dash(v *int64) string {
+// offsetCell is an offset the broker may not have given: "-" then.
+func offsetCell(v *int64) string {
 	if v == nil {
 		return "-"
 	}
