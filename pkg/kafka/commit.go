@@ -37,17 +37,16 @@ func (r *CommitResult) CoordinatorMoved() bool {
 		return false
 	}
 	for _, e := range r.Errors {
-		if !isCoordinatorErr(e) {
+		if !retriableCoordErr(e) {
 			return false
 		}
 	}
 	return true
 }
 
-func isCoordinatorErr(err error) bool {
-	return errors.Is(err, sarama.ErrNotCoordinatorForConsumer) || errors.Is(err, sarama.ErrConsumerCoordinatorNotAvailable) ||
-		errors.Is(err, sarama.ErrOffsetsLoadInProgress)
-}
+// ErrNoCoordinator: no coordinator is known for the group, so its commit
+// was not sent.
+var ErrNoCoordinator = errors.New("no coordinator known")
 
 // CommitOffsets commits offsets with a standalone OffsetCommit: generation
 // -1, no member id, no group join, exactly what kafka-consumer-groups.sh
@@ -62,7 +61,7 @@ func (a *Admin) CommitOffsets(ctx context.Context, coordinators map[string]Broke
 	for g := range offsets {
 		c, ok := coordinators[g]
 		if !ok {
-			out[g] = &CommitResult{Group: g, Err: fmt.Errorf("group %q: no coordinator known", g)}
+			out[g] = &CommitResult{Group: g, Err: fmt.Errorf("group %q: %w", g, ErrNoCoordinator)}
 			continue
 		}
 		out[g] = &CommitResult{Group: g, Coordinator: c}

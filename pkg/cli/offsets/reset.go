@@ -330,16 +330,15 @@ var Headers = []string{"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFF
 
 // groupRun is one group through plan and apply.
 type groupRun struct {
-	name    string
-	state   string
-	members []kafka.GroupMember
-	plan    offsets.GroupPlan
-	// err stops the group (not planned, refused, or failed to apply).
-	err      string
+	name  string
+	state string
+	plan  offsets.GroupPlan
+	// err stops the group (not planned, refused, or failed to apply): an
+	// *offsets.PlanError, *offsets.RefusedError, or what ApplyResets says.
+	err      error
 	reported bool // err was printed
-	refused  bool
 	executed bool
-	notes    map[offsets.TP]string // apply-time notes (commit errors, verification)
+	notes    map[offsets.TP]error // apply-time notes (commit errors, verification)
 }
 
 // RunReset runs `offsets reset`.
@@ -367,7 +366,7 @@ func RunReset(parent context.Context, o *ResetOptions) error {
 	failures := 0
 	for _, r := range runs {
 		o.reportPlan(r)
-		if r.err != "" {
+		if r.err != nil {
 			failures++
 		}
 	}
@@ -386,7 +385,7 @@ func RunReset(parent context.Context, o *ResetOptions) error {
 	}
 	var ready []*groupRun
 	for _, r := range runs {
-		if r.err == "" && len(r.plan.Partitions) > 0 {
+		if r.err == nil && len(r.plan.Partitions) > 0 {
 			ready = append(ready, r)
 		}
 	}
@@ -404,13 +403,10 @@ func RunReset(parent context.Context, o *ResetOptions) error {
 		}
 		p = nil // the table is on screen; print only outcomes below
 	}
-	undo, err := o.apply(ctx, a, ready)
-	if err != nil {
-		return err
-	}
+	undo := o.apply(ctx, a, ready)
 	failures = 0
 	for _, r := range runs {
-		if r.err != "" {
+		if r.err != nil {
 			failures++
 		}
 	}
@@ -461,16 +457,19 @@ func (o *ResetOptions) reportPlan(r *groupRun) {
 			o.F.Warnf("Note: group %q %s: %s", r.name, p.TP, p.Note)
 		}
 	}
-	if r.err != "" {
+	if r.err != nil {
 		r.reported = true
-		o.F.Warnf("Error: %s", r.err)
+		o.F.Warnf("Error: %v", r.err)
 	}
 }
 
 func (o *ResetOptions) view(runs []*groupRun, undo string) View {
 	v := View{Groups: []GroupView{}, UndoFile: undo, ResolvedTime: o.timeView()}
 	for _, r := range runs {
-		gv := GroupView{Group: r.name, State: r.state, Executed: r.executed, Error: r.err, Partitions: []PartitionView{}}
+		gv := GroupView{Group: r.name, State: r.state, Executed: r.executed, Partitions: []PartitionView{}}
+		if r.err != nil {
+			gv.Error = r.err.Error()
+		}
 		for _, p := range r.plan.Partitions {
 			pv := PartitionView{Topic: p.Topic, Partition: p.Partition, CurrentOffset: p.Current, LagAfter: p.LagAfter, Note: p.Note}
 			if p.Err == "" {
@@ -479,11 +478,11 @@ func (o *ResetOptions) view(runs []*groupRun, undo string) View {
 			} else {
 				pv.Note = "error: " + p.Err
 			}
-			if extra := r.notes[p.TP]; extra != "" {
+			if extra := r.notes[p.TP]; extra != nil {
 				if pv.Note != "" {
 					pv.Note += "; "
 				}
-				pv.Note += extra
+				pv.Note += extra.Error()
 			}
 			gv.Partitions = append(gv.Partitions, pv)
 		}
@@ -546,12 +545,10 @@ func (o *ResetOptions) undoPath(groups []string) (string, error) {
 
 // writeUndo writes the previous commits before anything changes. It never
 // overwrites a file: an undo file is the only way back.
-func (o *ResetOptions) writeUndo(ready []*groupRun) (string, error) {
-	var plans []offsets.GroupPlan
+func (o *ResetOptions) writeUndo(plans []offsets.GroupPlan) (string, error) {
 	var names []string
-	for _, r := range ready {
-		plans = append(plans, r.plan)
-		names = append(names, r.name)
+	for _, p := range plans {
+		names = append(names, p.Group)
 	}
 	rows, skipped := offsets.UndoRows(plans)
 	if len(skipped) > 0 {

@@ -2,6 +2,7 @@ package offsets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -245,9 +246,10 @@ func (o *ResetOptions) plan(ctx context.Context, a *kafka.Admin) ([]*groupRun, e
 }
 
 func (o *ResetOptions) planGroup(g string, d *kafka.GroupDescription, c *kafka.GroupOffsets, fixed []offsets.TP, fileErrs map[offsets.TP]error, look *lookups) *groupRun {
-	r := &groupRun{name: g, notes: map[offsets.TP]string{}}
+	r := &groupRun{name: g, notes: map[offsets.TP]error{}}
+	var members []offsets.Member
 	if d != nil {
-		r.state, r.members = d.State, d.Members
+		r.state, members = d.State, kafka.ResetMembers(d.Members)
 	}
 	in := offsets.Input{
 		Group:     g,
@@ -257,18 +259,18 @@ func (o *ResetOptions) planGroup(g string, d *kafka.GroupDescription, c *kafka.G
 		ByTime:    map[offsets.TP]int64{},
 		LookupErr: map[offsets.TP]error{},
 	}
-	var problems []string
+	var problems []error
 	switch {
 	case d == nil:
-		problems = append(problems, "the group could not be described")
+		problems = append(problems, errors.New("the group could not be described"))
 	case d.Err != nil:
-		problems = append(problems, fmt.Sprintf("cannot describe the group: %v", d.Err))
+		problems = append(problems, fmt.Errorf("cannot describe the group: %w", d.Err))
 	}
 	switch {
 	case c == nil:
-		problems = append(problems, "its committed offsets could not be read")
+		problems = append(problems, errors.New("its committed offsets could not be read"))
 	case c.Err != nil:
-		problems = append(problems, fmt.Sprintf("cannot read its committed offsets: %v", c.Err))
+		problems = append(problems, fmt.Errorf("cannot read its committed offsets: %w", c.Err))
 	default:
 		for tp, off := range c.Offsets {
 			in.Committed[fromKafka(tp)] = off
@@ -312,15 +314,13 @@ func (o *ResetOptions) planGroup(g string, d *kafka.GroupDescription, c *kafka.G
 	}
 	r.plan = offsets.Plan(o.Spec, in)
 	if n := r.plan.Errors(); n > 0 {
-		problems = append(problems, fmt.Sprintf("%d of %d partitions could not be planned", n, len(r.plan.Partitions)))
+		problems = append(problems, fmt.Errorf("%d of %d partitions could not be planned", n, len(r.plan.Partitions)))
 	}
 	if len(problems) > 0 {
-		r.err = fmt.Sprintf("group %q: %s; nothing will be changed for this group", g, strings.Join(problems, "; "))
+		r.err = &offsets.PlanError{Group: g, Problems: problems}
 		return r
 	}
-	if !resettable(r.state) {
-		r.refused = true
-		r.err = refusal(g, r.state, r.members)
+	if r.err = offsets.CheckInactive(g, r.state, members, false); r.err != nil {
 		return r
 	}
 	if len(r.plan.Partitions) == 0 {
@@ -329,252 +329,82 @@ func (o *ResetOptions) planGroup(g string, d *kafka.GroupDescription, c *kafka.G
 	return r
 }
 
-// resettable: Kafka resets only inactive groups. A group unknown to the
-// cluster is described as Dead.
-func resettable(state string) bool {
-	return state == "Empty" || state == "Dead"
-}
-
-// refusal is Kafka's sentence, word for word (a script grepping for it
-// keeps working), then who is active.
-func refusal(g, state string, members []kafka.GroupMember) string {
-	msg := fmt.Sprintf("Assignments can only be reset if the group '%s' is inactive, but the current state is %s.", g, state)
-	if len(members) == 0 {
-		return msg + " Nothing will be changed for this group"
-	}
-	var ms []string
-	for _, m := range members {
-		s := fmt.Sprintf("client-id %s on host %s", orDash(m.ClientID), orDash(m.Host))
-		if m.GroupInstanceID != "" {
-			s += " (instance " + m.GroupInstanceID + ")"
-		}
-		ms = append(ms, s)
-	}
-	noun := "members"
-	if len(members) == 1 {
-		noun = "member"
-	}
-	return fmt.Sprintf("%s It has %d %s: %s. Stop them, or wait for them to leave; nothing will be changed for this group",
-		msg, len(members), noun, strings.Join(ms, ", "))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// apply re-checks the groups' state, writes the undo file, commits and
-// reads the offsets back. It returns the undo file path.
-func (o *ResetOptions) apply(ctx context.Context, a *kafka.Admin, ready []*groupRun) (string, error) {
+// apply runs kafka.Admin.ApplyResets on the groups ready to reset and
+// prints its outcome. It returns the undo file path.
+func (o *ResetOptions) apply(ctx context.Context, a *kafka.Admin, ready []*groupRun) string {
 	if len(ready) == 0 {
 		o.F.Warnf("Nothing to apply.")
-		return "", nil
+		return ""
 	}
-	names := make([]string, len(ready))
+	plans := make([]offsets.GroupPlan, len(ready))
 	for i, r := range ready {
-		names[i] = r.name
+		plans[i] = r.plan
 	}
-	// The state may have changed since the plan: a consumer may have
-	// started. Check again right before committing.
-	desc, err := a.DescribeGroupsAt(ctx, o.at.Subset(names))
-	if err != nil {
-		for _, r := range ready {
-			r.err = fmt.Sprintf("group %q: cannot re-check the state before committing: %v; nothing was changed", r.name, err)
-		}
+	var undo string
+	applied := a.ApplyResets(ctx, o.at, plans, func(rechecked []*offsets.Applied) error {
+		o.record(ready, rechecked)
 		o.reportErrors(ready)
-		return "", nil
-	}
-	var commit []*groupRun
-	coords := map[string]kafka.Broker{}
-	for _, r := range ready {
-		d := desc[r.name]
-		switch {
-		case d == nil || d.Err != nil:
-			why := "no answer"
-			if d != nil {
-				why = d.Err.Error()
+		var commit []offsets.GroupPlan
+		for i, ap := range rechecked {
+			if ap.Err == nil {
+				commit = append(commit, plans[i])
 			}
-			r.err = fmt.Sprintf("group %q: cannot re-check the state before committing: %s; nothing was changed", r.name, why)
-		case !resettable(d.State):
-			r.state, r.members, r.refused = d.State, d.Members, true
-			r.err = refusal(r.name, d.State, d.Members) + " (it became active after the plan)"
+		}
+		path, err := o.writeUndo(commit)
+		if err != nil {
+			return err
+		}
+		if path != "" {
+			o.F.Warnf("Undo file: %s (restore with: kctl offsets reset --from-file %s --execute)", path, path)
+		}
+		undo = path
+		return nil
+	})
+	o.record(ready, applied)
+	for i, r := range ready {
+		ap := applied[i]
+		if !ap.ReadBack {
+			continue
+		}
+		switch {
+		case ap.Err == nil:
+			o.F.Warnf("Group %q: applied %d partitions, verified.", r.name, ap.Verified)
+		case ap.Verified == 0:
+			o.F.Warnf("Group %q: no partition was applied.", r.name)
 		default:
-			r.state = d.State
-			coords[r.name] = d.Coordinator
-			commit = append(commit, r)
+			o.F.Warnf("Group %q: applied %d of %d partitions, verified; the others failed.", r.name, ap.Verified, ap.Total)
 		}
 	}
 	o.reportErrors(ready)
-	if len(commit) == 0 {
-		return "", nil
-	}
-	undo, err := o.writeUndo(commit)
-	if err != nil {
-		for _, r := range commit {
-			r.err = fmt.Sprintf("group %q: the undo file could not be written (%v); nothing was changed", r.name, err)
-		}
-		o.reportErrors(commit)
-		return "", nil
-	}
-	if undo != "" {
-		o.F.Warnf("Undo file: %s (restore with: kctl offsets reset --from-file %s --execute)", undo, undo)
-	}
-
-	want := map[string]map[kafka.TopicPartition]int64{}
-	for _, r := range commit {
-		m := map[kafka.TopicPartition]int64{}
-		for tp, off := range r.plan.NewOffsets() {
-			m[kafka.TopicPartition{Topic: tp.Topic, Partition: tp.Partition}] = off
-		}
-		want[r.name] = m
-	}
-	results := a.CommitOffsets(ctx, coords, want)
-	// A coordinator that moved between the describe and the commit
-	// answers NOT_COORDINATOR for every partition: find it, commit again.
-	var moved []string
-	for g, res := range results {
-		if res.CoordinatorMoved() {
-			moved = append(moved, g)
-		}
-	}
-	if len(moved) > 0 {
-		sort.Strings(moved)
-		newCoords, _, err := a.FindCoordinators(ctx, moved)
-		if err == nil {
-			for g, c := range newCoords {
-				o.at.Coordinators[g] = c
-			}
-			again := map[string]map[kafka.TopicPartition]int64{}
-			for _, g := range moved {
-				again[g] = want[g]
-			}
-			for g, res := range a.CommitOffsets(ctx, newCoords, again) {
-				res.Sent = res.Sent || results[g].Sent
-				results[g] = res
-			}
-		}
-	}
-
-	var sent []string
-	for _, r := range commit {
-		res := results[r.name]
-		r.executed = res.Sent
-		if res.Sent {
-			sent = append(sent, r.name)
-		}
-		if res.Err != nil {
-			r.err = fmt.Sprintf("group %q: commit failed: %v", r.name, res.Err)
-			if res.Sent {
-				r.err += " (the outcome is unknown: check with kctl lag)"
-			}
-			continue
-		}
-		for tp, e := range res.Errors {
-			r.notes[fromKafka(tp)] = "commit failed: " + e.Error()
-		}
-		if len(res.Errors) > 0 {
-			r.err = fmt.Sprintf("group %q: %d of %d partitions were not committed (%s)", r.name, len(res.Errors), len(want[r.name]), firstErrors(res.Errors))
-		}
-	}
-	if len(sent) == 0 {
-		o.reportErrors(commit)
-		return undo, nil
-	}
-
-	// Read back: a reset is done when the broker says so.
-	back, err := a.FetchGroupOffsetsAt(ctx, o.at.Subset(sent))
-	for _, r := range commit {
-		if !r.executed {
-			continue
-		}
-		res := results[r.name]
-		var bo *kafka.GroupOffsets
-		if back != nil {
-			bo = back[r.name]
-		}
-		switch {
-		case err != nil:
-			r.err = joinErr(r.err, fmt.Sprintf("group %q: committed, but the read-back failed: %v", r.name, err))
-			continue
-		case bo == nil || bo.Err != nil:
-			why := "no answer"
-			if bo != nil {
-				why = bo.Err.Error()
-			}
-			r.err = joinErr(r.err, fmt.Sprintf("group %q: committed, but the read-back failed: %s", r.name, why))
-			continue
-		}
-		verified, bad := 0, 0
-		for tp, off := range want[r.name] {
-			if _, failed := res.Errors[tp]; failed || res.Err != nil {
-				continue
-			}
-			got, ok := bo.Offsets[tp]
-			if ok && got == off {
-				verified++
-				continue
-			}
-			bad++
-			if ok {
-				r.notes[fromKafka(tp)] = fmt.Sprintf("verification failed: the committed offset reads %d, expected %d", got, off)
-			} else {
-				r.notes[fromKafka(tp)] = fmt.Sprintf("verification failed: no committed offset, expected %d", off)
-			}
-		}
-		if bad > 0 {
-			r.err = joinErr(r.err, fmt.Sprintf("group %q: %d partitions did not read back as committed", r.name, bad))
-		}
-		switch {
-		case r.err == "":
-			o.F.Warnf("Group %q: applied %d partitions, verified.", r.name, verified)
-		case verified == 0:
-			o.F.Warnf("Group %q: no partition was applied.", r.name)
-		default:
-			o.F.Warnf("Group %q: applied %d of %d partitions, verified; the others failed.", r.name, verified, len(want[r.name]))
-		}
-	}
-	o.reportErrors(commit)
-	for _, r := range commit {
+	for _, r := range ready {
 		for _, p := range r.plan.Partitions {
-			if n := r.notes[p.TP]; n != "" {
-				o.F.Warnf("Error: group %q %s: %s", r.name, p.TP, n)
+			if n := r.notes[p.TP]; n != nil {
+				o.F.Warnf("Error: group %q %s: %v", r.name, p.TP, n)
 			}
 		}
 	}
-	return undo, nil
+	return undo
+}
+
+// record copies the apply's outcome so far into the runs (same order).
+func (o *ResetOptions) record(runs []*groupRun, applied []*offsets.Applied) {
+	for i, r := range runs {
+		ap := applied[i]
+		if ap.State != "" {
+			r.state = ap.State
+		}
+		r.err, r.executed = ap.Err, ap.Sent
+		for tp, e := range ap.Notes {
+			r.notes[tp] = e
+		}
+	}
 }
 
 func (o *ResetOptions) reportErrors(runs []*groupRun) {
 	for _, r := range runs {
-		if r.err != "" && !r.reported {
+		if r.err != nil && !r.reported {
 			r.reported = true
-			o.F.Warnf("Error: %s", r.err)
+			o.F.Warnf("Error: %v", r.err)
 		}
 	}
-}
-
-func joinErr(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
-}
-
-func firstErrors(m map[kafka.TopicPartition]error) string {
-	var tps []kafka.TopicPartition
-	for tp := range m {
-		tps = append(tps, tp)
-	}
-	kafka.SortPartitions(tps)
-	var out []string
-	for i, tp := range tps {
-		if i == 3 {
-			out = append(out, fmt.Sprintf("and %d more", len(tps)-3))
-			break
-		}
-		out = append(out, m[tp].Error())
-	}
-	return strings.Join(out, "; ")
 }
