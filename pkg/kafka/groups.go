@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -93,17 +94,9 @@ func chunks(groups []string, n int) [][]string {
 	return out
 }
 
+// uniqueSorted is a sorted copy of groups without repeats.
 func uniqueSorted(groups []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, g := range groups {
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return slices.Compact(slices.Sorted(slices.Values(groups)))
 }
 
 // ListGroups asks every broker, in parallel, for the groups it coordinates:

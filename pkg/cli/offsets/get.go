@@ -3,6 +3,7 @@ package offsets
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ makes --time latest the last stable offset.`,
   kctl offsets get orders --partition 3 --time 2026-11-25T11:00 --timezone Europe/Paris`,
 		Args: cmdutil.MinArgs(1, "at least one topic name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Topics = uniq(args)
+			o.Topics = slices.Compact(slices.Sorted(slices.Values(args)))
 			if err := o.Complete(); err != nil {
 				return err
 			}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,7 +162,7 @@ func (o *ResetOptions) Complete() error {
 		}
 		o.Groups[i] = g
 	}
-	o.Groups = uniq(o.Groups)
+	o.Groups = slices.Compact(slices.Sorted(slices.Values(o.Groups)))
 	if o.AllGroups && len(o.Groups) > 0 {
 		return errs.Usagef("give --group or --all-groups, not both")
 	}
@@ -272,19 +272,6 @@ func (o *ResetOptions) Complete() error {
 		}
 	}
 	return nil
-}
-
-func uniq(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // View is the JSON/YAML shape of `offsets reset`.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -148,7 +149,7 @@ func (o *ResetOptions) plan(ctx context.Context, a *kafka.Admin) ([]*groupRun, e
 				}
 			}
 		}
-		counts, err := a.PartitionCounts(uniq(topics))
+		counts, err := a.PartitionCounts(slices.Compact(slices.Sorted(slices.Values(topics))))
 		if err != nil {
 			return nil, err
 		}
