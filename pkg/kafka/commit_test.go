@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kversion"
 
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/offsets"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
@@ -157,7 +158,55 @@ func TestCommitOffsetsPartitionErrors(t *testing.T) {
 	}
 	// Unknown coordinator: an error, no request.
 	res = a.CommitOffsets(ctx, coords, map[string]map[kafka.TopicPartition]int64{"other": {{Topic: "t", Partition: 0}: 2}})["other"]
-	if res.Err == nil || !strings.Contains(res.Err.Error(), "no coordinator known") {
+	if !errors.Is(res.Err, kafka.ErrNoCoordinator) || !strings.Contains(res.Err.Error(), "no coordinator known") {
 		t.Fatalf("unknown coordinator: %+v", res)
+	}
+}
+
+// ApplyResets: the undo hook sees the re-check before any commit, and its
+// error stops the group (nothing committed); else the offsets are
+// committed, read back and verified, in three requests.
+func TestApplyResets(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 3, Count: true})
+	ctx := context.Background()
+	if err := c.CreateTopic(ctx, "t", 2, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Commit(ctx, "g", "t", map[int32]int64{0: 1, 1: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a := testkit.Admin(t, testkit.Settings(c))
+	at, failed, err := a.LocateGroups(ctx, []string{"g"})
+	if err != nil || len(failed) > 0 {
+		t.Fatal(err, failed)
+	}
+	plan := offsets.GroupPlan{Group: "g", Partitions: []offsets.PartitionPlan{{TP: offsets.TP{Topic: "t", Partition: 0}, New: 0}, {TP: offsets.TP{Topic: "t", Partition: 1}, New: 0}}}
+
+	cause := errors.New("disk full")
+	out := a.ApplyResets(ctx, at, []offsets.GroupPlan{plan}, func(re []*offsets.Applied) error {
+		if len(re) != 1 || re[0].Err != nil || re[0].State != "Empty" {
+			t.Errorf("re-check: %+v", re[0])
+		}
+		return cause
+	})
+	var ue *offsets.UndoError
+	if !errors.As(out[0].Err, &ue) || !errors.Is(out[0].Err, cause) || out[0].Sent {
+		t.Fatalf("undo failure: %+v", out[0])
+	}
+	if got := readCommitted(t, c, "g"); got[kafka.TopicPartition{Topic: "t", Partition: 0}] != 1 {
+		t.Fatalf("committed despite the undo failure: %v", got)
+	}
+
+	c.Counter.Reset()
+	out = a.ApplyResets(ctx, at, []offsets.GroupPlan{plan}, func([]*offsets.Applied) error { return nil })
+	if r := out[0]; r.Err != nil || !r.Sent || !r.ReadBack || r.Verified != 2 || r.Total != 2 || len(r.Notes) != 0 {
+		t.Fatalf("apply: %+v", r)
+	}
+	want := map[string]int{"DescribeGroups": 1, "OffsetCommit": 1, "OffsetFetch": 1}
+	if got := c.Counter.Counts(); len(got) != len(want) || got["DescribeGroups"] != 1 || got["OffsetCommit"] != 1 || got["OffsetFetch"] != 1 {
+		t.Fatalf("requests %v, want %v", got, want)
+	}
+	if got := readCommitted(t, c, "g"); got[kafka.TopicPartition{Topic: "t", Partition: 0}] != 0 || got[kafka.TopicPartition{Topic: "t", Partition: 1}] != 0 {
+		t.Fatalf("committed %v", got)
 	}
 }
