@@ -4,7 +4,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN := bin/kctl
 PKGS := ./...
 
-.PHONY: all build test fmt-check vet staticcheck unit bench demo docs clean kafka-jars test-kafka
+.PHONY: all build test fmt-check vet staticcheck unit bench demo docs clean kafka-jars test-kafka kafka-up
 
 all: build
 
@@ -90,6 +90,13 @@ kafka-jars:
 test-kafka: kafka-jars
 	KCTL_KAFKA_LIB=$(KAFKA_LIB) $(GO) test -tags realkafka -count=1 -timeout 25m ./pkg/realkafka/... ; \
 	rc=$$?; pkill -f 'kctl[.]realkafka=.* -cp $(KAFKA_LIB)/' 2>/dev/null; exit $$rc
+
+# One real cluster by hand (SHAPE=single|three|sasl-ssl, KAFKA_VERSION): prints
+# the bootstrap, the node pids and the kctl settings; Ctrl-C stops it.
+SHAPE ?= single
+KAFKA_VERSION ?= 4.4.0
+kafka-up: kafka-jars
+	$(GO) run ./cmd/realkafka -shape $(SHAPE) -version $(KAFKA_VERSION) -lib $(KAFKA_LIB)
 
 clean:
 	rm -rf bin
