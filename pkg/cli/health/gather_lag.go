@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	lagcmd "github.com/kctl-dev/kctl/pkg/cli/lag"
 	"github.com/kctl-dev/kctl/pkg/health"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/lag"
@@ -31,7 +30,7 @@ func lagFacts(ctx context.Context, a *kafka.Admin, o *Options) *health.Groups {
 		}
 		g.Incomplete = "the group selection may be incomplete: " + strings.Join(msgs, "; ")
 	}
-	for _, r := range lagcmd.Reports(res) {
+	for _, r := range res.Reports() {
 		hg := health.Group{Name: r.Group, Exists: true, State: r.State, Members: r.Members, Lag: r.TotalLag, TimeLag: r.MaxTimeLag}
 		var nf *lag.NotFoundError
 		switch {

@@ -367,7 +367,7 @@ func (o *DescribeOptions) snapshot(parent context.Context) ([]lag.Group, *kafka.
 	if err != nil {
 		return nil, nil, err
 	}
-	gs := Reports(res)
+	gs := res.Reports()
 	lag.Sort(gs, o.sortBy)
 	gs = lag.FilterMinLag(gs, o.MinLag, o.Summary)
 	return gs, res, nil

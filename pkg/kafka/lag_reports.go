@@ -1,14 +1,13 @@
-package lag
+package kafka
 
 import (
 	"time"
 
-	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/lag"
 )
 
-// Input maps one group's raw read (admin layer) to the domain's input.
-func Input(g *kafka.GroupLag) lag.Input {
+// LagInput maps one group's raw read to the domain's input (pkg/lag).
+func (g *GroupLag) LagInput() lag.Input {
 	in := lag.Input{Group: g.Group, Coordinator: -1, Exists: g.Exists, Err: g.Err,
 		Committed: map[lag.Partition]int64{}, End: map[lag.Partition]lag.End{}}
 	if d := g.Description; d != nil {
@@ -19,8 +18,8 @@ func Input(g *kafka.GroupLag) lag.Input {
 		for _, m := range d.Members {
 			lm := lag.Member{ID: m.MemberID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host}
 			for _, tp := range m.Assignment {
-				// The admin layer reads an end offset (or its error) for
-				// every assigned partition in scope: one without is outside
+				// Lag reads an end offset (or its error) for every
+				// assigned partition in scope: one without is outside
 				// --topic, not a partition whose end is unknown.
 				if _, inScope := g.End[tp]; !inScope {
 					continue
@@ -45,16 +44,17 @@ func Input(g *kafka.GroupLag) lag.Input {
 	return in
 }
 
-// Reports computes every group's report from one lag read, with time lag
-// measured from the moment the offsets were read. `kctl health` uses it too.
-func Reports(res *kafka.LagResult) []lag.Group {
-	now := res.ReadAt
+// Reports computes every group's report (pkg/lag) from one lag read, with
+// time lag measured from the moment the offsets were read. `kctl lag` and
+// `kctl health` both judge lag from it.
+func (r *LagResult) Reports() []lag.Group {
+	now := r.ReadAt
 	if now.IsZero() {
 		now = time.Now()
 	}
-	out := make([]lag.Group, 0, len(res.Groups))
-	for _, g := range res.Groups {
-		out = append(out, lag.Compute(Input(g), now))
+	out := make([]lag.Group, 0, len(r.Groups))
+	for _, g := range r.Groups {
+		out = append(out, lag.Compute(g.LagInput(), now))
 	}
 	return out
 }
