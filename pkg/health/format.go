@@ -336,16 +336,12 @@ func promNumber(v float64) string {
 // Unreachable builds the facts of a run that could not reach the cluster:
 // every selected check is UNKNOWN with the reason.
 func Unreachable(now time.Time, reason string, groups []string, pattern string) Facts {
-	f := Facts{
+	return Facts{
 		Now:        now,
 		Brokers:    &Brokers{Err: reason},
 		Controller: &Controller{Err: reason},
 		Partitions: &Partitions{Err: reason},
-		Groups:     &Groups{Err: reason, Pattern: pattern},
+		Groups:     UnknownGroups(reason, groups, pattern),
 		TLS:        &TLS{Err: reason},
 	}
-	for _, g := range groups {
-		f.Groups.Groups = append(f.Groups.Groups, Group{Name: g})
-	}
-	return f
 }

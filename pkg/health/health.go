@@ -1,8 +1,9 @@
 // Package health turns facts gathered from a cluster into check verdicts
 // (OK, WARNING, CRITICAL, UNKNOWN) and prints them in the formats monitoring
 // already speaks: a table, a Nagios plugin line with perfdata, JSON and the
-// Prometheus text exposition format. It does no I/O on the network: the CLI
-// gathers Facts, Evaluate judges them, the Write* functions print.
+// Prometheus text exposition format. It does no I/O on the network: the admin
+// layer (pkg/kafka, Admin.HealthFacts) reads the cluster and builds Facts with
+// the builders of facts.go, Evaluate judges them, the Write* functions print.
 package health
 
 import (
@@ -207,8 +208,8 @@ type Options struct {
 	StoppedWarn bool
 }
 
-// Facts are what the CLI gathered. A nil section means its checks did not
-// run; a section with Err set means they could not (UNKNOWN).
+// Facts are what the admin layer gathered. A nil section means its checks
+// did not run; a section with Err set means they could not (UNKNOWN).
 type Facts struct {
 	Now        time.Time
 	Brokers    *Brokers

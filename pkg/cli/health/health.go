@@ -15,6 +15,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/health"
+	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/output"
 )
 
@@ -294,6 +295,22 @@ func (o *Options) wants(checks []string, names ...string) bool {
 	return false
 }
 
+// plan is what the admin layer reads for the selected checks.
+func (o *Options) plan(checks []string) kafka.HealthPlan {
+	p := kafka.HealthPlan{
+		Brokers: o.wants(checks, health.CheckBrokers),
+		Certs:   o.wants(checks, health.CheckTLSExpiry),
+		Topics:  o.wants(checks, health.CheckController, health.CheckOffline, health.CheckUnderMinISR, health.CheckUnderReplicated, health.CheckAtMinISR),
+		MinISR:  o.wants(checks, health.CheckUnderMinISR, health.CheckAtMinISR),
+		Quorum:  o.wants(checks, health.CheckQuorum),
+		Groups:  o.Groups, GroupPattern: o.GroupPattern,
+	}
+	if o.wants(checks, health.CheckConsumerLag) {
+		p.Lag = &kafka.LagQuery{Groups: o.Groups, Pattern: o.pattern, TimeLag: true}
+	}
+	return p
+}
+
 // printReserve is the part of --timeout kept for judging and printing,
 // so the output is out before the deadline.
 func printReserve(total time.Duration) time.Duration {
@@ -328,11 +345,11 @@ func Run(parent context.Context, o *Options) error {
 		if o.wants(checks, health.CheckTLSExpiry) {
 			// An expired certificate fails the connection itself: still
 			// say which certificate and when, from the bootstrap brokers.
-			facts.TLS = bootstrapCerts(gctx, s)
+			facts.TLS = kafka.BootstrapCertFacts(gctx, s)
 		}
 		o.F.Warnf("Error: %v", cerr)
 	} else {
-		facts = gather(gctx, a, s, o, checks)
+		facts = a.HealthFacts(gctx, o.plan(checks))
 	}
 	facts.Now = time.Now()
 	lim := o.limits
