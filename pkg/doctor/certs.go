@@ -51,7 +51,8 @@ func (t Thresholds) Validate() error {
 }
 
 // DaysLeft is the number of whole days until notAfter (negative once
-// expired), as certificate monitors count them.
+// expired), as certificate monitors count them; `kctl check tls` and the
+// tls-expiry check of `kctl health` both count with it.
 func DaysLeft(notAfter, now time.Time) int {
 	d := notAfter.Sub(now)
 	days := int(d / (24 * time.Hour))

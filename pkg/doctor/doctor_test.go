@@ -85,6 +85,8 @@ func TestDaysLeft(t *testing.T) {
 		want  int
 	}{
 		{0, 0}, {23 * time.Hour, 0}, {24 * time.Hour, 1}, {5*24*time.Hour + time.Hour, 5}, {-time.Hour, -1}, {-24 * time.Hour, -1}, {-25 * time.Hour, -2},
+		// Floored, as the tls-expiry check of `kctl health` counts too.
+		{-time.Second, -1}, {47 * time.Hour, 1},
 	} {
 		if got := DaysLeft(now.Add(c.after), now); got != c.want {
 			t.Errorf("DaysLeft(now%+v) = %d, want %d", c.after, got, c.want)

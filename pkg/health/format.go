@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // Formats of `kctl health --format`.
@@ -67,7 +69,7 @@ func (r *Report) scopeText() string {
 	if sc == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s, %s checked (internal topics included)", plural(sc.Topics, "topic", "topics"), plural(sc.Partitions, "partition", "partitions"))
+	s := fmt.Sprintf("%s, %s checked (internal topics included)", text.Plural(sc.Topics, "topic", "topics"), text.Plural(sc.Partitions, "partition", "partitions"))
 	if !sc.Complete {
 		s += "; this principal may not describe every topic"
 	}
@@ -106,7 +108,7 @@ func (r *Report) TextFooter() string {
 	if sc := r.scopeText(); sc != "" {
 		fmt.Fprintf(&b, "\nScope: %s\n", sc)
 	}
-	fmt.Fprintf(&b, "\nOverall: %s (%s in %s)\n", r.Status, plural(len(r.Checks), "check", "checks"), formatDuration(r.Duration))
+	fmt.Fprintf(&b, "\nOverall: %s (%s in %s)\n", r.Status, text.Plural(len(r.Checks), "check", "checks"), formatDuration(r.Duration))
 	return b.String()
 }
 
@@ -149,7 +151,7 @@ func (r *Report) Nagios() string {
 	}
 	if sc := r.Scope(); sc != nil && len(r.Checks) > 0 {
 		// How much was seen, so a green line cannot come from a blind check.
-		summary += fmt.Sprintf("; %s, %s checked", plural(sc.Topics, "topic", "topics"), plural(sc.Partitions, "partition", "partitions"))
+		summary += fmt.Sprintf("; %s, %s checked", text.Plural(sc.Topics, "topic", "topics"), text.Plural(sc.Partitions, "partition", "partitions"))
 	}
 	// '|' starts perfdata: keep it out of the text.
 	line := "KAFKA " + r.Status.String() + " - " + strings.ReplaceAll(oneLine(summary), "|", "/")

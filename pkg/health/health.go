@@ -12,6 +12,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kctl-dev/kctl/pkg/doctor"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // Status is a check verdict. The numbers are the Nagios plugin exit codes.
@@ -427,13 +430,6 @@ func failed(name, err string) Check {
 	return Check{Name: name, Status: Unknown, Message: err, Details: []string{}}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 func brokersCheck(b *Brokers, o Options) Check {
 	if b == nil {
 		return notRun(CheckBrokers)
@@ -455,7 +451,7 @@ func brokersCheck(b *Brokers, o Options) Check {
 	var parts []string
 	if o.ExpectBrokers > 0 && listed < o.ExpectBrokers {
 		c.Status = Critical
-		parts = append(parts, fmt.Sprintf("%s in metadata, expected %d", plural(listed, "broker", "brokers"), o.ExpectBrokers))
+		parts = append(parts, fmt.Sprintf("%s in metadata, expected %d", text.Plural(listed, "broker", "brokers"), o.ExpectBrokers))
 	}
 	if len(down) > 0 {
 		c.Status = Critical
@@ -550,13 +546,13 @@ func partitionCheck(name string, p *Partitions) Check {
 	if n == 0 {
 		c.Message = spec.none
 	} else {
-		c.Message = plural(n, spec.nounOne, spec.noun)
+		c.Message = text.Plural(n, spec.nounOne, spec.noun)
 	}
 	// A topic the plan could not describe (e.g. min.insync.replicas
 	// unknown) makes the count a lower bound: say so, and do not call it OK.
 	if len(p.Errors) > 0 {
 		c.Status = Worst(c.Status, Unknown)
-		c.Message += fmt.Sprintf(" (%s could not be checked)", plural(len(p.Errors), "topic", "topics"))
+		c.Message += fmt.Sprintf(" (%s could not be checked)", text.Plural(len(p.Errors), "topic", "topics"))
 		c.Details = capDetails(append(c.Details, p.Errors...))
 	}
 	if p.Hidden != "" {
@@ -564,7 +560,7 @@ func partitionCheck(name string, p *Partitions) Check {
 		// The same words for every partition check, so the Nagios line
 		// says it once.
 		if n == 0 {
-			c.Message = fmt.Sprintf("blind: this principal may not describe every topic (%s visible)", plural(p.Topics, "topic", "topics"))
+			c.Message = fmt.Sprintf("blind: this principal may not describe every topic (%s visible)", text.Plural(p.Topics, "topic", "topics"))
 		} else {
 			c.Message += " (this principal may not describe every topic)"
 		}
@@ -572,7 +568,7 @@ func partitionCheck(name string, p *Partitions) Check {
 	}
 	if len(p.MinISRErrors) > 0 && (name == CheckUnderMinISR || name == CheckAtMinISR) {
 		c.Status = Worst(c.Status, Unknown)
-		c.Message += fmt.Sprintf(" (min.insync.replicas unknown for %s)", plural(len(p.MinISRErrors), "topic", "topics"))
+		c.Message += fmt.Sprintf(" (min.insync.replicas unknown for %s)", text.Plural(len(p.MinISRErrors), "topic", "topics"))
 		c.Details = capDetails(append(c.Details, p.MinISRErrors...))
 	}
 	c.perf = []perfDatum{{label: spec.label, value: float64(n), th: th}}
@@ -658,7 +654,7 @@ func groupCheck(g Group, planErr string, o Options) Check {
 		msg += "; incomplete: " + g.Err
 	}
 	c.Message = msg
-	c.Details = append(c.Details, fmt.Sprintf("state %s, %s", orDash(g.State), plural(g.Members, "member", "members")))
+	c.Details = append(c.Details, fmt.Sprintf("state %s, %s", orDash(g.State), text.Plural(g.Members, "member", "members")))
 	c.perf = []perfDatum{{label: "lag_" + g.Name, value: float64(g.Lag), th: o.Lag}}
 	if g.TimeLag != nil {
 		c.perf = append(c.perf, perfDatum{label: "time_lag_" + g.Name, value: seconds(*g.TimeLag), uom: "s", th: o.TimeLag})
@@ -703,7 +699,7 @@ func tlsCheck(t *TLS, now time.Time, o Options) Check {
 			continue
 		}
 		details = append(details, fmt.Sprintf("broker %d (%s): %s expires %s (%s)", ct.Broker, ct.Addr, ct.Subject,
-			ct.NotAfter.UTC().Format(time.RFC3339), daysWord(DaysLeft(ct.NotAfter, now))))
+			ct.NotAfter.UTC().Format(time.RFC3339), daysWord(doctor.DaysLeft(ct.NotAfter, now))))
 		if earliest == nil || ct.NotAfter.Before(earliest.NotAfter) {
 			earliest = ct
 		}
@@ -717,7 +713,7 @@ func tlsCheck(t *TLS, now time.Time, o Options) Check {
 		c.Message = "no broker certificate could be read"
 		return c
 	}
-	days := DaysLeft(earliest.NotAfter, now)
+	days := doctor.DaysLeft(earliest.NotAfter, now)
 	c.Value = val(float64(days))
 	c.Status = o.CertDays.Eval(float64(days))
 	if !earliest.NotAfter.After(now) {
@@ -728,7 +724,7 @@ func tlsCheck(t *TLS, now time.Time, o Options) Check {
 	}
 	if failures > 0 {
 		c.Status = Worst(c.Status, Unknown)
-		c.Message += fmt.Sprintf("; %s not checked", plural(failures, "broker", "brokers"))
+		c.Message += fmt.Sprintf("; %s not checked", text.Plural(failures, "broker", "brokers"))
 	}
 	c.perf = []perfDatum{{label: "cert_days", value: float64(days), th: o.CertDays}}
 	return c
@@ -737,11 +733,6 @@ func tlsCheck(t *TLS, now time.Time, o Options) Check {
 // seconds is d in seconds, to the millisecond (the precision of Kafka's
 // timestamps).
 func seconds(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
-
-// DaysLeft is the whole days until notAfter (floored: negative once expired).
-func DaysLeft(notAfter, now time.Time) int {
-	return int(math.Floor(notAfter.Sub(now).Hours() / 24))
-}
 
 func daysWord(d int) string {
 	if d == 1 || d == -1 {
