@@ -91,6 +91,9 @@ type Group struct {
 	// Notes are Kafka's stderr messages (no active members, rebalancing)
 	// and kctl's own (a commit ahead of the end offset).
 	Notes []string
+	// Idle: the group has no active members; Notes[0] is Kafka's note
+	// saying so.
+	Idle bool
 	// Err makes the command exit 1: the group does not exist, or part of
 	// it could not be read. Rows that could be read are still in Rows.
 	Err error
@@ -210,6 +213,7 @@ func Compute(in Input, now time.Time) Group {
 		g.Notes = append([]string{fmt.Sprintf("Warning: Consumer group '%s' is rebalancing.", in.Group)}, g.Notes...)
 	case len(in.Members) == 0 && in.Err == nil:
 		g.Notes = append([]string{fmt.Sprintf("Consumer group '%s' has no active members.", in.Group)}, g.Notes...)
+		g.Idle = true
 	}
 	if len(endErrs) > 0 && g.Err == nil {
 		msg := endErrs[0]

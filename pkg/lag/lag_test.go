@@ -137,6 +137,11 @@ func TestCompute(t *testing.T) {
 			if strings.Join(g.Notes, "|") != strings.Join(tc.notes, "|") {
 				t.Errorf("notes = %q, want %q", g.Notes, tc.notes)
 			}
+			// Idle marks Kafka's no-active-members note, which a listing
+			// run folds into one line without matching its text.
+			if idle := len(tc.notes) > 0 && strings.HasSuffix(tc.notes[0], "' has no active members."); g.Idle != idle {
+				t.Errorf("idle = %v, want %v", g.Idle, idle)
+			}
 			if (g.Err == nil) != (tc.err == "") || (g.Err != nil && g.Err.Error() != tc.err) {
 				t.Errorf("err = %v, want %q", g.Err, tc.err)
 			}

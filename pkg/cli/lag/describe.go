@@ -414,8 +414,8 @@ func (o *DescribeOptions) report(gs []lag.Group, res *kafka.LagResult) error {
 	listed := o.AllGroups || o.Pattern != ""
 	var idle []string
 	for _, g := range gs {
-		for _, n := range g.Notes {
-			if listed && strings.HasSuffix(n, "' has no active members.") {
+		for i, n := range g.Notes {
+			if listed && g.Idle && i == 0 {
 				idle = append(idle, g.Group)
 				continue
 			}
