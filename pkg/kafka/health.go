@@ -36,6 +36,12 @@ type HealthPlan struct {
 //     probe answered;
 //   - the lag plan of the selected groups;
 //   - DescribeQuorum.
+//
+// The strands run under Do although the admin layer bounds its requests:
+// sarama takes a broker's lock before some of them, and a broker still in
+// its connection handshake holds that lock for up to twice the read
+// timeout. A hung broker must cost the run its deadline, not more; the
+// abandoned call ends on its own socket timeouts.
 func (a *Admin) HealthFacts(ctx context.Context, plan HealthPlan) health.Facts {
 	var (
 		f     health.Facts
@@ -120,12 +126,6 @@ func (a *Admin) HealthFacts(ctx context.Context, plan HealthPlan) health.Facts {
 	_ = Parallel(steps...) // every strand reports its failure in its facts
 	return f
 }
-
-// The strands run under Do although the admin layer bounds its requests:
-// sarama takes a broker's lock before some of them, and a broker still in
-// its connection handshake holds that lock for up to twice the read
-// timeout. A hung broker must cost the run its deadline, not more; the
-// abandoned call ends on its own socket timeouts.
 
 // BootstrapCertFacts reads the certificates of the bootstrap brokers when
 // the connection failed (ids unknown: -1): an expired certificate fails the
