@@ -119,9 +119,6 @@ func TestNounsImportNoNoun(t *testing.T) {
 		}
 		return n
 	}
-	// removed by the health move: pkg/cli/health's gathering still reads
-	// lag through pkg/cli/lag until it moves below pkg/cli.
-	allowed := map[[2]string]bool{{"health", "lag"}: true}
 	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,TestImports,XTestImports", module+"/pkg/cli/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
@@ -145,7 +142,7 @@ func TestNounsImportNoNoun(t *testing.T) {
 		nouns++
 		for _, imp := range append(append(p.Imports, p.TestImports...), p.XTestImports...) {
 			to := noun(imp)
-			if to != "" && to != from && !allowed[[2]string{from, to}] {
+			if to != "" && to != from {
 				t.Errorf("%s imports %s: a noun package may not import another noun's; move what they share to pkg/cli/cmdutil, a domain package or pkg/output", p.ImportPath, imp)
 			}
 		}
