@@ -146,7 +146,7 @@ func TestDaysAndDate(t *testing.T) {
 	}
 }
 
-func TestMissingAPIsAndInferRange(t *testing.T) {
+func TestMissingAPIs(t *testing.T) {
 	all := map[int16]APIRange{}
 	for _, n := range NeededAPIs {
 		all[n.Key] = APIRange{0, n.Version + 1}
@@ -180,32 +180,6 @@ func TestMissingAPIsAndInferRange(t *testing.T) {
 		t.Errorf("missing %v on a 4.0-like broker", m)
 	}
 
-	cases := []struct {
-		name string
-		apis map[int16]APIRange
-		want string
-	}{
-		{"empty", map[int16]APIRange{}, "older than 2.1"},
-		{"2.0", map[int16]APIRange{3: {0, 6}, 1: {0, 8}}, "older than 2.1"},
-		{"2.1", map[int16]APIRange{3: {0, 7}}, "2.1"},
-		{"2.4-2.5", map[int16]APIRange{3: {0, 9}, 43: {0, 2}, 44: {0, 1}, 45: {0, 0}}, "2.4 to 2.5"},
-		{"2.8", map[int16]APIRange{3: {0, 10}, 50: {0, 0}, 48: {0, 0}, 60: {0, 0}, 9: {0, 7}}, "2.8"},
-		{"3.0", map[int16]APIRange{60: {0, 0}, 9: {0, 8}, 1: {0, 12}}, "3.0"},
-		{"3.1-3.4", map[int16]APIRange{9: {0, 8}, 1: {0, 13}}, "3.1 to 3.4"},
-		{"3.7-3.8", map[int16]APIRange{1: {0, 16}, 75: {0, 0}, 0: {0, 10}}, "3.7 to 3.8"},
-		{"3.9", map[int16]APIRange{80: {0, 0}, 0: {0, 11}}, "3.9"},
-		// Apache Kafka 4.4.0 and 3.9.2 as they answer ApiVersions (read from
-		// real brokers: TestCheckOnRealKafka); the sandbox (kfake) as 4.x.
-		{"4.4", map[int16]APIRange{0: {0, 13}, 1: {4, 18}, 9: {1, 10}, 60: {0, 2}, 75: {0, 0}, 80: {0, 1}}, "4.0 or newer"},
-		{"3.9.2", map[int16]APIRange{0: {0, 11}, 1: {0, 17}, 9: {0, 9}, 60: {0, 1}, 75: {0, 0}, 80: {0, 0}}, "3.9"},
-		{"kfake", map[int16]APIRange{0: {3, 13}, 1: {4, 18}, 75: {0, 0}, 80: {0, 0}}, "4.0 or newer"},
-		{"no old Fetch, but 2.8 APIs", map[int16]APIRange{1: {4, 12}, 60: {0, 0}}, "2.8"},
-	}
-	for _, c := range cases {
-		if got := InferKafkaRange(c.apis); got != c.want {
-			t.Errorf("%s: InferKafkaRange = %q, want %q", c.name, got, c.want)
-		}
-	}
 }
 
 func TestHints(t *testing.T) {

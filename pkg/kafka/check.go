@@ -352,7 +352,9 @@ func (p *probe) stepAPIVersions(ctx context.Context) result {
 	for _, k := range ans.ApiKeys {
 		p.apis[k.ApiKey] = doctor.APIRange{Min: k.MinVersion, Max: k.MaxVersion}
 	}
-	detail := fmt.Sprintf("%d APIs; Kafka %s (inferred)", len(p.apis), doctor.InferKafkaRange(p.apis))
+	// The release is named by the inference `kctl version` uses, so both
+	// commands name the same release for the same broker.
+	detail := fmt.Sprintf("%d APIs; Kafka %s (inferred)", len(p.apis), InferKafkaVersion(apiVersionsOf(ans)))
 	missing := doctor.MissingAPIs(p.apis)
 	if len(missing) > 0 {
 		p.facts.Missing = missing

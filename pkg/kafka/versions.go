@@ -3,6 +3,8 @@ package kafka
 import (
 	"fmt"
 	"runtime/debug"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 var apiNames = map[int16]string{
@@ -39,7 +41,8 @@ func APIName(k int16) string {
 }
 
 // InferKafkaVersion names the oldest Apache Kafka release that offers these
-// API versions, as "X.Y+". It is a lower bound: brokers only tell which
+// API versions, as "X.Y+": `kctl version` and `kctl check`'s api-versions
+// step both name the release with it. It is a lower bound: brokers only tell which
 // APIs they speak, and a release that changed only inter-broker APIs (3.4,
 // 3.6 for clients) looks like its predecessor.
 func InferKafkaVersion(apis []APIVersion) string {
@@ -55,6 +58,16 @@ func InferKafkaVersion(apis []APIVersion) string {
 		}
 	}
 	return "older than 2.1"
+}
+
+// apiVersionsOf reads the API table of an ApiVersions answer the probe got
+// on its own connection (`kctl check`), for InferKafkaVersion.
+func apiVersionsOf(r *kmsg.ApiVersionsResponse) []APIVersion {
+	apis := make([]APIVersion, 0, len(r.ApiKeys))
+	for _, k := range r.ApiKeys {
+		apis = append(apis, APIVersion{Key: k.ApiKey, Name: APIName(k.ApiKey), Min: k.MinVersion, Max: k.MaxVersion})
+	}
+	return apis
 }
 
 type apiMark struct{ key, version int16 }

@@ -190,3 +190,61 @@ func TestTourOnOldBrokers(t *testing.T) {
 		})
 	}
 }
+
+// TestVersionAndCheckNameTheSameRelease: `kctl version` and `kctl check
+// connectivity` name the same Kafka release for the same ApiVersions
+// answer (they once had a table each: "4.4+" against "4.0 or newer"). The
+// sandbox answers with the tables of real releases: its own (4.x), old
+// ones, and what a real Kafka 3.9.2 KRaft broker advertises.
+func TestVersionAndCheckNameTheSameRelease(t *testing.T) {
+	t.Parallel()
+	k392 := kversion.V0_8_0()
+	for k := int16(0); k < 100; k++ {
+		k392.SetMaxKeyVersion(k, -1)
+	}
+	for _, kv := range kraft392 {
+		k392.SetMaxKeyVersion(kv[0], kv[1])
+	}
+	for _, r := range []struct {
+		name, want string
+		v          *kversion.Versions
+	}{
+		{"sandbox", "", nil},
+		{"4.4", "4.4+", kversion.V4_4_0()},
+		{"3.9.2 KRaft", "3.9+", k392},
+		{"3.5", "3.5+", kversion.V3_5_0()},
+		{"2.8", "2.8+", kversion.V2_8_0()},
+		{"2.1", "2.1+", kversion.V2_1_0()},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			c := testkit.Cluster(t, sandbox.Options{Brokers: 1, MaxVersions: r.v})
+			res := kctl(t, "-b", c.Bootstrap(), "version", "-o", "json")
+			var v versionView
+			if res.Code != 0 || json.Unmarshal([]byte(res.Stdout), &v) != nil || v.Broker == nil {
+				t.Fatalf("version: exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+			}
+			if r.want != "" && v.Broker.KafkaVersion != r.want {
+				t.Errorf("kctl version infers %q, want %q", v.Broker.KafkaVersion, r.want)
+			}
+			res = kctl(t, "-b", c.Bootstrap(), "check", "connectivity", "-o", "json")
+			var chk struct {
+				Brokers []struct {
+					Steps []struct{ Name, Detail string } `json:"steps"`
+				} `json:"brokers"`
+			}
+			if json.Unmarshal([]byte(res.Stdout), &chk) != nil || len(chk.Brokers) != 1 {
+				t.Fatalf("check: exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+			}
+			detail := ""
+			for _, s := range chk.Brokers[0].Steps {
+				if s.Name == "api-versions" {
+					detail = s.Detail
+				}
+			}
+			if want := "; Kafka " + v.Broker.KafkaVersion + " (inferred)"; !strings.Contains(detail, want) {
+				t.Errorf("check's api-versions detail %q lacks %q (kctl version's inference)", detail, want)
+			}
+		})
+	}
+}

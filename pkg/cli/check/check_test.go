@@ -113,7 +113,7 @@ func TestConnectivityPlaintextAllPass(t *testing.T) {
 		if !strings.HasPrefix(md.Detail, "cluster kctl-sandbox, controller ") || !strings.HasSuffix(md.Detail, fmt.Sprintf("3 brokers: 0 %s, 1 %s, 2 %s", c.Addrs[0], c.Addrs[1], c.Addrs[2])) {
 			t.Errorf("metadata detail %q", md.Detail)
 		}
-		if d := step(t, b, "api-versions").Detail; !strings.Contains(d, "Kafka 4.0 or newer (inferred)") {
+		if d := step(t, b, "api-versions").Detail; !strings.Contains(d, "Kafka 4.4+ (inferred)") {
 			t.Errorf("api-versions detail %q", d)
 		}
 	}
@@ -717,7 +717,7 @@ func TestConnectivityOldBrokerWarns(t *testing.T) {
 	expect(t, r, 1, "WARN")
 	expectSteps(t, r.View.Brokers[0], "dns=PASS tcp=PASS tls=SKIP api-versions=WARN sasl=SKIP metadata=PASS")
 	s := step(t, r.View.Brokers[0], "api-versions")
-	if !strings.Contains(s.Detail, "Kafka 2.8 (inferred); missing for kctl: OffsetFetch v8") {
+	if !strings.Contains(s.Detail, "Kafka 2.8+ (inferred); missing for kctl: OffsetFetch v8") {
 		t.Errorf("detail %q", s.Detail)
 	}
 	expectHint(t, s, "the broker lacks OffsetFetch v8 (lag of many groups in one request, Kafka 3.0+): the kctl commands that need them will fail or fall back to slower plans; upgrade the brokers")
@@ -733,7 +733,7 @@ func TestConnectivityOldBrokerWarns(t *testing.T) {
 	if md.Status != "PASS" || !strings.HasSuffix(md.Detail, fmt.Sprintf("2 brokers: 0 %s, 1 %s", c.Addrs[0], c.Addrs[1])) {
 		t.Errorf("metadata %+v", md)
 	}
-	if d := step(t, r.View.Brokers[0], "api-versions").Detail; !strings.Contains(d, "Kafka 2.1 (inferred)") {
+	if d := step(t, r.View.Brokers[0], "api-versions").Detail; !strings.Contains(d, "Kafka 2.1+ (inferred)") {
 		t.Errorf("detail %q", d)
 	}
 }

@@ -87,7 +87,7 @@ func TestCheckOnRealKafka(t *testing.T) {
 	}
 	for step, want := range map[string]string{
 		"tls":          "chain verified against ca.pem; host name 127.0.0.1 verified",
-		"api-versions": "Kafka 4.0 or newer (inferred); the APIs kctl needs are present",
+		"api-versions": "Kafka 4.4+ (inferred); the APIs kctl needs are present",
 		"sasl":         "authenticated as admin with SCRAM-SHA-512; enabled: SCRAM-SHA-512, SCRAM-SHA-256",
 		"metadata":     "cluster " + c.ClusterID + ", controller 1, 1 broker: 1 127.0.0.1:" + port,
 	} {
@@ -158,12 +158,12 @@ func TestCheckOnRealKafka(t *testing.T) {
 	if got := statuses(t, rep); rep.Status != "PASS" || got != "dns=PASS tcp=PASS tls=SKIP api-versions=PASS sasl=SKIP metadata=PASS" {
 		t.Errorf("PLAINTEXT: %s %s", rep.Status, got)
 	}
-	if d, _ := stepDetail(rep, "api-versions"); !strings.Contains(d, "Kafka 4.0 or newer (inferred)") {
+	if d, _ := stepDetail(rep, "api-versions"); !strings.Contains(d, "Kafka 4.4+ (inferred)") {
 		t.Errorf("PLAINTEXT api-versions: %q", d)
 	}
-	// The 3.9 cluster is inferred as 3.9.
+	// The 3.9 cluster is inferred as 3.9+, as `kctl version` names it.
 	rep, _ = runCheck(t, Old(t).Settings(), 0, "check", "connectivity")
-	if d, _ := stepDetail(rep, "api-versions"); !strings.Contains(d, "Kafka 3.9 (inferred)") {
+	if d, _ := stepDetail(rep, "api-versions"); !strings.Contains(d, "Kafka 3.9+ (inferred)") {
 		t.Errorf("Kafka 3.9.2 api-versions: %q", d)
 	}
 }
