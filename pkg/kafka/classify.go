@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -19,166 +18,13 @@ import (
 	"github.com/kctl-dev/kctl/pkg/errs"
 )
 
-// diagnose turns a failed connect into a message that names the broker and
-// the likely cause, by probing each bootstrap address step by step.
-func (a *Admin) diagnose(ctx context.Context, cause error) error {
-	if ctx.Err() != nil {
-		// No budget left to probe with (or the user interrupted).
-		return &errs.Unreachable{Msg: fmt.Sprintf("no broker answered within %v: %s (%s)", a.settings.Timeout, strings.Join(a.settings.Brokers, ", "), cleanSarama(cause)), Err: cause}
-	}
-	type res struct {
-		i    int
-		addr string
-		err  error
-	}
-	ch := make(chan res, len(a.settings.Brokers))
-	for i, addr := range a.settings.Brokers {
-		go func() { ch <- res{i, addr, ProbeError(ctx, addr, a.settings, a.conf)} }()
-	}
-	var failures []res
-	for range a.settings.Brokers {
-		r := <-ch
-		if r.err == nil {
-			// This address works: the failure is elsewhere (e.g. the
-			// advertised listeners). Report sarama's cause with context.
-			return &errs.Unreachable{Msg: fmt.Sprintf("bootstrap broker %s answers, but fetching cluster metadata failed: %s (check advertised.listeners; `kctl check connectivity` tests every broker)", r.addr, cleanSarama(cause)), Err: cause}
-		}
-		failures = append(failures, r)
-	}
-	// Prefer the most specific failure: auth and TLS beat "refused".
-	// In the order the user gave them.
-	sort.Slice(failures, func(i, j int) bool { return failures[i].i < failures[j].i })
-	var best error
-	for _, f := range failures {
-		var ae *errs.AuthError
-		var ue *errs.UsageError
-		if errors.As(f.err, &ae) || errors.As(f.err, &ue) {
-			return f.err
-		}
-		if best == nil {
-			best = f.err
-		}
-	}
-	if len(failures) == 1 {
-		return best
-	}
-	var parts []string
-	for _, f := range failures {
-		parts = append(parts, f.err.Error())
-	}
-	return &errs.Unreachable{Msg: fmt.Sprintf("no bootstrap broker answered: %s", strings.Join(parts, "; ")), Err: best}
-}
+// Error wording: every failure the admin layer returns names the broker and
+// the likely cause, as a typed error (errs.AuthError, errs.Unreachable)
+// where it is one. The connection probe (probe.go) and sarama's errors
+// (classify) are worded here.
 
-// ProbeError connects to one address the way the client would, step by step
-// (DNS, TCP, TLS, ApiVersions, SASL), and returns nil or the first failure,
-// worded for a person.
-func ProbeError(ctx context.Context, addr string, s config.Settings, conf *sarama.Config) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return errs.Usagef("broker address %q is not host:port", addr)
-	}
-	if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
-		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: host name %s does not resolve (%v)", addr, host, shortNetErr(err)), Err: err}
-	}
-	d := net.Dialer{}
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: %s", addr, tcpCause(err)), Err: err}
-	}
-	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	var rw net.Conn = conn
-	if s.UsesTLS() {
-		tc := conf.Net.TLS.Config.Clone()
-		if tc.ServerName == "" {
-			tc.ServerName = host
-		}
-		tconn := tls.Client(conn, tc)
-		if err := tconn.HandshakeContext(ctx); err != nil {
-			return tlsError(addr, host, s, err)
-		}
-		rw = tconn
-	}
-	// One ApiVersions v0 request: every Kafka listener answers it, even
-	// before SASL, so it tells "speaks Kafka" from "speaks something else".
-	w := &wireConn{c: rw, plain: !s.UsesTLS()}
-	if _, err := w.apiVersions(); err != nil {
-		return classifyFirstRead(addr, s, err)
-	}
-	if s.UsesSASL() {
-		return saslProbe(ctx, addr, w, s, conf)
-	}
-	return nil
-}
-
-// saslProbe tells "this listener does not do SASL (or not this mechanism)"
-// from "the credentials are wrong": it sends the SaslHandshake by hand on the
-// probe connection, then authenticates with sarama on a fresh one. Brokers
-// (kfake, and Kafka before SaslAuthenticate) may answer bad credentials by
-// closing the connection, so a close after an accepted handshake means the
-// credentials were refused.
-func saslProbe(ctx context.Context, addr string, w *wireConn, s config.Settings, conf *sarama.Config) error {
-	code, mechs, err := w.saslHandshake(s.SASL.Mechanism)
-	switch {
-	case err != nil && isTimeout(err):
-		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: no answer to the SASL handshake within %v", addr, s.Timeout), Err: err}
-	case err != nil, code == errIllegalSASLState:
-		if err == nil {
-			err = sarama.ErrIllegalSASLState
-		}
-		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("the listener does not accept SASL (a %s listener while security.protocol is %s?)", nonSASL(s), s.SecurityProtocol), Err: err}
-	case code == errUnsupportedSASLMechanism:
-		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL mechanism %s is not enabled on this listener (it offers %s)", s.SASL.Mechanism, strings.Join(mechs, ", ")), Err: sarama.ErrUnsupportedSASLMechanism}
-	case code != 0:
-		return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL handshake failed: %v", sarama.KError(code)), Err: sarama.KError(code)}
-	}
-	b := sarama.NewBroker(addr)
-	defer func() { _ = b.Close() }()
-	done := make(chan error, 1)
-	go func() {
-		if err := b.Open(conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
-			done <- err
-			return
-		}
-		_, err := b.Connected()
-		done <- err
-	}()
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		return &errs.Unreachable{Msg: fmt.Sprintf("broker %s: no answer to SASL authentication within %v", addr, s.Timeout), Err: ctx.Err()}
-	}
-	if err == nil {
-		return nil
-	}
-	if isConnClosed(err) {
-		return saslRejected(addr, s, err)
-	}
-	return classify(addr, s, err)
-}
-
-func nonSASL(s config.Settings) string {
-	if s.UsesTLS() {
-		return config.SSL
-	}
-	return config.Plaintext
-}
-
-func saslRejected(addr string, s config.Settings, err error) error {
-	return &errs.AuthError{Broker: addr, Msg: fmt.Sprintf("SASL %s authentication failed for user %s: wrong password or unknown user", s.SASL.Mechanism, s.SASL.Username), Err: err}
-}
-
-func isConnClosed(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
-const (
-	errUnsupportedSASLMechanism = 33
-	errIllegalSASLState         = 34
-)
-
+// classifyFirstRead words the failure of the first Kafka request on a probe
+// connection: where a protocol mismatch shows.
 func classifyFirstRead(addr string, s config.Settings, err error) error {
 	switch {
 	case errors.Is(err, errAnswerTLS):
