@@ -14,8 +14,8 @@ type LogDir struct {
 	Broker int32  `json:"broker"`
 	Path   string `json:"path"`
 	// Error is Kafka's error for the directory (e.g. KAFKA_STORAGE_ERROR
-	// for an offline disk); the other fields are then empty.
-	Error string `json:"error,omitempty"`
+	// for an offline disk), nil without one; the other fields are then empty.
+	Error *string `json:"error"`
 	// TotalBytes and UsableBytes describe the volume (Kafka 3.3+,
 	// DescribeLogDirs v4); -1 when the broker does not say.
 	TotalBytes  int64            `json:"totalBytes"`
@@ -119,7 +119,8 @@ func (a *Admin) describeLogDirs(ctx context.Context, id int32, shared *sarama.De
 			ld.TotalBytes, ld.UsableBytes = d.TotalBytes, d.UsableBytes
 		}
 		if d.ErrorCode != sarama.ErrNoError {
-			ld.Error = errorName(d.ErrorCode)
+			e := errorName(d.ErrorCode)
+			ld.Error = &e
 		}
 		for _, t := range d.Topics {
 			for _, p := range t.Partitions {

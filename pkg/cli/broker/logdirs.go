@@ -35,7 +35,7 @@ type LogDirsView struct {
 // could not be asked (its dirs are then empty).
 type BrokerLogDirs struct {
 	Broker     int32          `json:"broker"`
-	Error      string         `json:"error,omitempty"`
+	Error      *string        `json:"error"`
 	TotalBytes int64          `json:"totalBytes"`
 	LogDirs    []kafka.LogDir `json:"logDirs"`
 }
@@ -128,7 +128,7 @@ func RunLogDirs(parent context.Context, o *LogDirsOptions) error {
 			b.LogDirs = []kafka.LogDir{}
 		}
 		if e := failed[id]; e != nil {
-			b.Error = e.Error()
+			b.Error = text.Null(e.Error())
 		}
 		for _, d := range b.LogDirs {
 			for _, r := range d.Replicas {
@@ -146,8 +146,8 @@ func RunLogDirs(parent context.Context, o *LogDirsOptions) error {
 		var rows, totals [][]string
 		for _, b := range v.Brokers {
 			id := strconv.Itoa(int(b.Broker))
-			if b.Error != "" {
-				totals = append(totals, []string{id, "-", "-", "-", "-", "-", b.Error})
+			if b.Error != nil {
+				totals = append(totals, []string{id, "-", "-", "-", "-", "-", *b.Error})
 				continue
 			}
 			for _, d := range b.LogDirs {
@@ -156,9 +156,9 @@ func RunLogDirs(parent context.Context, o *LogDirsOptions) error {
 					size += r.Size
 					rows = append(rows, []string{id, d.Path, r.Topic, strconv.Itoa(int(r.Partition)), strconv.FormatInt(r.Size, 10), strconv.FormatInt(r.OffsetLag, 10), strconv.FormatBool(r.Future)})
 				}
-				errCol := d.Error
-				if errCol == "" {
-					errCol = "-"
+				errCol := "-"
+				if d.Error != nil {
+					errCol = *d.Error
 				}
 				totals = append(totals, []string{id, d.Path, strconv.Itoa(len(d.Replicas)), strconv.FormatInt(size, 10), bytesOrDash(d.UsableBytes), bytesOrDash(d.TotalBytes), errCol})
 			}

@@ -65,11 +65,13 @@ func TestLogDirs(t *testing.T) {
   "brokers": [
     {
       "broker": 0,
+      "error": null,
       "totalBytes": %[1]d,
       "logDirs": [
         {
           "broker": 0,
           "path": "/mem/kfake",
+          "error": null,
           "totalBytes": %[1]d,
           "usableBytes": 34359738368,
           "replicas": [

@@ -30,11 +30,11 @@ type BrokerView struct {
 
 // StepView is one step.
 type StepView struct {
-	Name       string `json:"name"`
-	Status     string `json:"status"`
-	DurationMs int64  `json:"durationMs"`
-	Detail     string `json:"detail"`
-	Hint       string `json:"hint"`
+	Name       string  `json:"name"`
+	Status     string  `json:"status"`
+	DurationMs int64   `json:"durationMs"`
+	Detail     string  `json:"detail"`
+	Hint       *string `json:"hint"`
 }
 
 // CertView is one certificate of a presented chain (leaf first).
@@ -55,7 +55,7 @@ func newView(r doctor.Report, withChain bool, now time.Time) View {
 	for _, t := range r.Targets {
 		b := BrokerView{Address: t.Address, ID: t.ID, Steps: []StepView{}}
 		for _, s := range t.Steps {
-			b.Steps = append(b.Steps, StepView{Name: s.Name, Status: string(s.Status), DurationMs: s.Duration.Milliseconds(), Detail: s.Detail, Hint: s.Hint})
+			b.Steps = append(b.Steps, StepView{Name: s.Name, Status: string(s.Status), DurationMs: s.Duration.Milliseconds(), Detail: s.Detail, Hint: text.Null(s.Hint)})
 		}
 		if withChain {
 			for _, c := range t.Chain {

@@ -34,8 +34,8 @@ type GroupView struct {
 	Group        string       `json:"group"`
 	State        string       `json:"state"`
 	Type         string       `json:"type"`
-	ProtocolType string       `json:"protocolType"`
-	Protocol     string       `json:"protocol"`
+	ProtocolType *string      `json:"protocolType"`
+	Protocol     *string      `json:"protocol"`
 	Coordinator  *int32       `json:"coordinator"`
 	MemberCount  int          `json:"memberCount"`
 	Members      []MemberView `json:"members"`
@@ -128,7 +128,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		if d == nil {
 			d = &kafka.GroupDescription{Group: g, Err: fmt.Errorf("group %q was not described", g)}
 		}
-		gv := GroupView{Group: g, State: d.State, Type: d.Type, ProtocolType: d.ProtocolType, Protocol: d.Protocol,
+		gv := GroupView{Group: g, State: d.State, Type: d.Type, ProtocolType: text.Null(d.ProtocolType), Protocol: text.Null(d.Protocol),
 			Coordinator: coordinatorID(d.Coordinator), Members: []MemberView{}}
 		switch {
 		case d.Err != nil:

@@ -30,8 +30,8 @@ type ListItem struct {
 	Group        string  `json:"group"`
 	State        string  `json:"state"`
 	Type         string  `json:"type"`
-	ProtocolType string  `json:"protocolType"`
-	Protocol     string  `json:"protocol"`
+	ProtocolType *string `json:"protocolType"`
+	Protocol     *string `json:"protocol"`
 	Members      int     `json:"memberCount"`
 	Coordinator  *int32  `json:"coordinator"`
 	Error        *string `json:"error"`
@@ -104,7 +104,8 @@ func RunList(parent context.Context, o *ListOptions) error {
 	failed := false
 	for _, l := range list.Groups {
 		d := descs[l.Group]
-		it := ListItem{Group: l.Group, State: l.State, Type: l.Type, ProtocolType: l.ProtocolType, Coordinator: coordinatorID(l.Coordinator)}
+		it := ListItem{Group: l.Group, State: l.State, Type: l.Type, Coordinator: coordinatorID(l.Coordinator)}
+		protocolType, protocol := l.ProtocolType, ""
 		if d != nil {
 			if d.State != "" {
 				it.State = d.State
@@ -113,9 +114,9 @@ func RunList(parent context.Context, o *ListOptions) error {
 				it.Type = d.Type
 			}
 			if d.ProtocolType != "" {
-				it.ProtocolType = d.ProtocolType
+				protocolType = d.ProtocolType
 			}
-			it.Protocol, it.Members = d.Protocol, len(d.Members)
+			protocol, it.Members = d.Protocol, len(d.Members)
 			if d.Err != nil {
 				e := d.Err.Error()
 				it.Error = &e
@@ -126,11 +127,12 @@ func RunList(parent context.Context, o *ListOptions) error {
 		if it.Type == "" {
 			it.Type = "classic"
 		}
+		it.ProtocolType, it.Protocol = text.Null(protocolType), text.Null(protocol)
 		if len(o.States) > 0 && !contains(o.States, it.State) || len(o.Types) > 0 && !contains(o.Types, it.Type) {
 			continue
 		}
 		v.Groups = append(v.Groups, it)
-		rows = append(rows, []string{it.Group, text.Dash(it.State), it.Type, text.Dash(it.Protocol), strconv.Itoa(it.Members), coordinator(l.Coordinator)})
+		rows = append(rows, []string{it.Group, text.Dash(it.State), it.Type, text.Dash(protocol), strconv.Itoa(it.Members), coordinator(l.Coordinator)})
 	}
 	for id, e := range list.Errors {
 		o.F.Warnf("Error: broker %d did not list its groups (they are missing here): %v", id, e)

@@ -179,7 +179,7 @@ type View struct {
 type GroupView struct {
 	Group        string          `json:"group"`
 	State        string          `json:"state"`
-	ProtocolType string          `json:"protocolType"`
+	ProtocolType *string         `json:"protocolType"`
 	Coordinator  *int32          `json:"coordinator"`
 	Members      int             `json:"memberCount"`
 	TotalLag     int64           `json:"totalLag"`
@@ -235,7 +235,7 @@ func msPtr(d *time.Duration) *int64 {
 func NewView(gs []lag.Group, progress map[string]lag.Progress) View {
 	v := View{Groups: make([]GroupView, 0, len(gs))}
 	for _, g := range gs {
-		gv := GroupView{Group: g.Group, State: g.State, ProtocolType: g.ProtocolType, Members: g.Members,
+		gv := GroupView{Group: g.Group, State: g.State, ProtocolType: text.Null(g.ProtocolType), Members: g.Members,
 			TotalLag: g.TotalLag, MaxLag: g.MaxLag, MaxTimeLagMs: msPtr(g.MaxTimeLag), Partitions: make([]PartitionView, 0, len(g.Rows))}
 		if g.Coordinator >= 0 {
 			c := g.Coordinator

@@ -15,6 +15,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/offsets"
 	"github.com/kctl-dev/kctl/pkg/output"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // GetOptions are the inputs of `kctl offsets get`.
@@ -118,10 +119,10 @@ type GetRow struct {
 	Partition int32  `json:"partition" yaml:"partition"`
 	// Offset is null for a time with no record at or after it.
 	Offset *int64 `json:"offset" yaml:"offset"`
-	// Timestamp of the record found, with --time TS only.
-	Timestamp   string `json:"timestamp,omitempty" yaml:"timestamp,omitempty"`
-	TimestampMs *int64 `json:"timestampMs,omitempty" yaml:"timestampMs,omitempty"`
-	Error       string `json:"error,omitempty" yaml:"error,omitempty"`
+	// Timestamp of the record found, with --time TS only (else null).
+	Timestamp   *string `json:"timestamp" yaml:"timestamp"`
+	TimestampMs *int64  `json:"timestampMs" yaml:"timestampMs"`
+	Error       *string `json:"error" yaml:"error"`
 }
 
 // RunGet runs `offsets get`: one ListOffsets per leader broker.
@@ -169,7 +170,7 @@ func RunGet(parent context.Context, o *GetOptions) error {
 		po := got[tp]
 		switch {
 		case po.Err != nil:
-			r.Error = po.Err.Error()
+			r.Error = text.Null(po.Err.Error())
 			failed++
 			o.F.Warnf("Error: %v", po.Err)
 		case po.Offset < 0:
@@ -180,7 +181,7 @@ func RunGet(parent context.Context, o *GetOptions) error {
 			if o.Instant != nil && po.Timestamp >= 0 {
 				ts := po.Timestamp
 				r.TimestampMs = &ts
-				r.Timestamp = time.UnixMilli(ts).UTC().Format("2006-01-02T15:04:05.000Z07:00")
+				r.Timestamp = text.Null(time.UnixMilli(ts).UTC().Format("2006-01-02T15:04:05.000Z07:00"))
 			}
 		}
 		rows = append(rows, r)
@@ -208,13 +209,13 @@ func (o *GetOptions) print(p *output.Printer, rows []GetRow) error {
 	table := make([][]string, 0, len(rows))
 	for _, r := range rows {
 		row := []string{r.Topic, strconv.Itoa(int(r.Partition)), output.Dash(r.Offset)}
-		if r.Error != "" {
+		if r.Error != nil {
 			row[2] = "error"
 		}
 		if o.Instant != nil {
-			ts := r.Timestamp
-			if ts == "" {
-				ts = "-"
+			ts := "-"
+			if r.Timestamp != nil {
+				ts = *r.Timestamp
 			}
 			row = append(row, ts)
 		}

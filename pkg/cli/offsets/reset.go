@@ -16,6 +16,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/offsets"
 	"github.com/kctl-dev/kctl/pkg/output"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // ResetOptions are the inputs of `kctl offsets reset`.
@@ -277,7 +278,7 @@ func (o *ResetOptions) Complete() error {
 // View is the JSON/YAML shape of `offsets reset`.
 type View struct {
 	Groups   []GroupView `json:"groups"`
-	UndoFile string      `json:"undoFile"`
+	UndoFile *string     `json:"undoFile"`
 	// ResolvedTime echoes --to-datetime / --by-duration (absent otherwise).
 	ResolvedTime *TimeView `json:"resolvedTime,omitempty"`
 }
@@ -297,18 +298,18 @@ type GroupView struct {
 	// Executed is true when kctl sent the commit for this group; false
 	// guarantees nothing changed for it.
 	Executed   bool            `json:"executed"`
-	Error      string          `json:"error,omitempty"`
+	Error      *string         `json:"error"`
 	Partitions []PartitionView `json:"partitions"`
 }
 
 // PartitionView is one line of the plan.
 type PartitionView struct {
-	Topic         string `json:"topic"`
-	Partition     int32  `json:"partition"`
-	CurrentOffset *int64 `json:"currentOffset"`
-	NewOffset     *int64 `json:"newOffset"`
-	LagAfter      *int64 `json:"lagAfter"`
-	Note          string `json:"note"`
+	Topic         string  `json:"topic"`
+	Partition     int32   `json:"partition"`
+	CurrentOffset *int64  `json:"currentOffset"`
+	NewOffset     *int64  `json:"newOffset"`
+	LagAfter      *int64  `json:"lagAfter"`
+	Note          *string `json:"note"`
 }
 
 // Headers are the plan table's columns. LAG-AFTER is the lag the group
@@ -451,26 +452,28 @@ func (o *ResetOptions) reportPlan(r *groupRun) {
 }
 
 func (o *ResetOptions) view(runs []*groupRun, undo string) View {
-	v := View{Groups: []GroupView{}, UndoFile: undo, ResolvedTime: o.timeView()}
+	v := View{Groups: []GroupView{}, UndoFile: text.Null(undo), ResolvedTime: o.timeView()}
 	for _, r := range runs {
 		gv := GroupView{Group: r.name, State: r.state, Executed: r.executed, Partitions: []PartitionView{}}
 		if r.err != nil {
-			gv.Error = r.err.Error()
+			gv.Error = text.Null(r.err.Error())
 		}
 		for _, p := range r.plan.Partitions {
-			pv := PartitionView{Topic: p.Topic, Partition: p.Partition, CurrentOffset: p.Current, LagAfter: p.LagAfter, Note: p.Note}
+			pv := PartitionView{Topic: p.Topic, Partition: p.Partition, CurrentOffset: p.Current, LagAfter: p.LagAfter}
+			note := p.Note
 			if p.Err == "" {
 				n := p.New
 				pv.NewOffset = &n
 			} else {
-				pv.Note = "error: " + p.Err
+				note = "error: " + p.Err
 			}
 			if extra := r.notes[p.TP]; extra != nil {
-				if pv.Note != "" {
-					pv.Note += "; "
+				if note != "" {
+					note += "; "
 				}
-				pv.Note += extra.Error()
+				note += extra.Error()
 			}
+			pv.Note = text.Null(note)
 			gv.Partitions = append(gv.Partitions, pv)
 		}
 		v.Groups = append(v.Groups, gv)

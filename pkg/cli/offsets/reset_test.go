@@ -124,7 +124,21 @@ func parseView(t testing.TB, r clitest.Result) cliofs.View {
 	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s\nstderr: %s", err, r.Stdout, r.Stderr)
 	}
+	// An absent note, undo file or error is null, never "".
+	for _, k := range []string{`"note": ""`, `"undoFile": ""`, `"error": ""`} {
+		if strings.Contains(r.Stdout, k) {
+			t.Errorf("JSON has %s where null is expected:\n%s", k, r.Stdout)
+		}
+	}
 	return v
+}
+
+// str reads a nullable JSON string ("" for null).
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // line is a partition's plan as "current>new lag note".
@@ -139,7 +153,7 @@ func lines(v cliofs.View) map[string]string {
 				return fmt.Sprint(*p)
 			}
 			k := fmt.Sprintf("%s/%s/%d", g.Group, p.Topic, p.Partition)
-			out[k] = strings.TrimSpace(fmt.Sprintf("%s>%s lag=%s %s", s(p.CurrentOffset), s(p.NewOffset), s(p.LagAfter), p.Note))
+			out[k] = strings.TrimSpace(fmt.Sprintf("%s>%s lag=%s %s", s(p.CurrentOffset), s(p.NewOffset), s(p.LagAfter), str(p.Note)))
 		}
 	}
 	return out
@@ -178,8 +192,8 @@ func TestResetToDatetimeBetweenOnBeforeAfter(t *testing.T) {
 		if got := lines(v); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: plan\n%v\nwant\n%v", tc.name, got, tc.want)
 		}
-		if v.Groups[0].Executed || v.Groups[0].State != "Empty" || v.UndoFile != "" {
-			t.Errorf("%s: group view %+v undo %q", tc.name, v.Groups[0], v.UndoFile)
+		if v.Groups[0].Executed || v.Groups[0].State != "Empty" || v.UndoFile != nil || v.Groups[0].Error != nil {
+			t.Errorf("%s: group view %+v undo %q, want null undoFile and error", tc.name, v.Groups[0], str(v.UndoFile))
 		}
 		if !strings.Contains(r.Stderr, "Dry run: nothing was changed") {
 			t.Errorf("%s: stderr lacks the dry-run note: %s", tc.name, r.Stderr)
@@ -456,11 +470,11 @@ func TestResetExecuteChangesExactlyThePlan(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
 	v := parseView(t, r)
-	if v.UndoFile != undo || len(v.Groups) != 3 {
+	if str(v.UndoFile) != undo || len(v.Groups) != 3 {
 		t.Fatalf("view: %+v", v)
 	}
 	for _, g := range v.Groups {
-		if !g.Executed || g.Error != "" {
+		if !g.Executed || g.Error != nil {
 			t.Errorf("group %+v", g)
 		}
 	}
@@ -610,7 +624,7 @@ func TestResetRefusesActiveGroup(t *testing.T) {
 		t.Fatalf("stderr: %s", r.Stderr)
 	}
 	v := parseView(t, r)
-	if v.Groups[0].Group != "active" || v.Groups[0].Executed || v.Groups[0].State != "Stable" || !strings.Contains(v.Groups[0].Error, "Assignments can only be reset") {
+	if v.Groups[0].Group != "active" || v.Groups[0].Executed || v.Groups[0].State != "Stable" || !strings.Contains(str(v.Groups[0].Error), "Assignments can only be reset") {
 		t.Fatalf("active view: %+v", v.Groups[0])
 	}
 	// The refused group is untouched; the other group was reset.
@@ -676,7 +690,7 @@ func TestResetCommitErrorReported(t *testing.T) {
 		t.Fatalf("stderr: %s", r.Stderr)
 	}
 	v := parseView(t, r)
-	if g := v.Groups[0]; !g.Executed || !strings.Contains(g.Partitions[0].Note, "commit failed") || g.Error == "" {
+	if g := v.Groups[0]; !g.Executed || !strings.Contains(str(g.Partitions[0].Note), "commit failed") || g.Error == nil {
 		t.Fatalf("view: %+v", g)
 	}
 	assertCommitted(t, c, "g1", g1Start)

@@ -61,7 +61,7 @@ func TestResetRefusesSaramaMembers(t *testing.T) {
 		t.Fatalf("view %+v", v)
 	}
 	g := v.Groups[0]
-	if g.Group != "g1" || g.State != "Stable" || g.Executed || g.Error != refusal || v.UndoFile != "" {
+	if g.Group != "g1" || g.State != "Stable" || g.Executed || g.Error == nil || *g.Error != refusal || v.UndoFile != nil {
 		t.Fatalf("view %+v", g)
 	}
 	if _, err := os.Stat(undo); !errors.Is(err, fs.ErrNotExist) {

@@ -30,11 +30,11 @@ type DeleteView struct {
 
 // DeleteTopic is one topic of a delete plan or result.
 type DeleteTopic struct {
-	Name              string `json:"name"`
-	TopicID           string `json:"topicId"`
-	PartitionCount    int    `json:"partitionCount"`
-	ReplicationFactor int    `json:"replicationFactor"`
-	Error             string `json:"error,omitempty"`
+	Name              string  `json:"name"`
+	TopicID           string  `json:"topicId"`
+	PartitionCount    int     `json:"partitionCount"`
+	ReplicationFactor int     `json:"replicationFactor"`
+	Error             *string `json:"error"`
 }
 
 // NewCmdDelete returns `kctl topic delete`.
@@ -138,7 +138,7 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 	failed := 0
 	for i := range v.Topics {
 		if e := res[v.Topics[i].Name]; e != nil {
-			v.Topics[i].Error = e.Error()
+			v.Topics[i].Error = text.Null(e.Error())
 			o.F.Warnf("Error: %v", e)
 			failed++
 		}
@@ -151,7 +151,7 @@ func RunDelete(parent context.Context, o *DeleteOptions) error {
 		return partial(failed, "topic deletion")
 	}
 	for _, t := range v.Topics {
-		if t.Error == "" {
+		if t.Error == nil {
 			fmt.Fprintf(o.F.Streams.Out, "Deleted topic %s.\n", t.Name)
 		}
 	}

@@ -35,3 +35,12 @@ func IDs(v []int32) string {
 	}
 	return strings.Join(s, ",")
 }
+
+// Null is s for a JSON field, or nil (JSON null) when s is empty: an absent
+// value is null in every command's JSON, never "" (issue 14 item 12).
+func Null(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 )
 
 // Spec adapts the config verbs to a resource kind (topic, broker).
@@ -57,8 +58,9 @@ type Options struct {
 // View is the JSON shape of `config get`.
 type View struct {
 	ResourceType string `json:"resourceType"`
-	Name         string `json:"name"`
-	Configs      []Row  `json:"configs"`
+	// Name is null for the cluster-wide default (broker config --default).
+	Name    *string `json:"name"`
+	Configs []Row   `json:"configs"`
 }
 
 // Row is one config.
@@ -189,7 +191,7 @@ func RunGet(parent context.Context, o *Options) error {
 		}
 		return res[0].Err
 	}
-	v := View{ResourceType: o.Resource.Type.String(), Name: o.Resource.Name, Configs: []Row{}}
+	v := View{ResourceType: o.Resource.Type.String(), Name: text.Null(o.Resource.Name), Configs: []Row{}}
 	var rows [][]string
 	for _, e := range res[0].Entries {
 		if !o.All && !shownByDefault(o.Resource, e) {
@@ -232,7 +234,7 @@ func describeRes(r kafka.ConfigResource) string {
 // not echoed: a config may be a secret.
 type AlterView struct {
 	ResourceType string   `json:"resourceType"`
-	Name         string   `json:"name"`
+	Name         *string  `json:"name"`
 	Set          []string `json:"set,omitempty"`
 	Deleted      []string `json:"deleted,omitempty"`
 	ValidateOnly bool     `json:"validateOnly"`
@@ -259,7 +261,7 @@ func RunAlter(parent context.Context, o *Options) error {
 		}
 		return err
 	}
-	v := AlterView{ResourceType: o.Resource.Type.String(), Name: o.Resource.Name, ValidateOnly: o.ValidateOnly}
+	v := AlterView{ResourceType: o.Resource.Type.String(), Name: text.Null(o.Resource.Name), ValidateOnly: o.ValidateOnly}
 	verb := "set"
 	if o.Delete {
 		v.Deleted = o.Keys
