@@ -41,7 +41,9 @@ import (
 // (exit 0 required) to set up state for the examples after it. An
 // example's own exit code is not checked: some print JSON and exit 1 or 2
 // by design (topic audit with warnings, topic delete without --yes).
-// "; stdin: TEXT" gives the command TEXT on stdin.
+// "; stdin: TEXT" gives the command TEXT on stdin; "; file NAME: TEXT" writes
+// TEXT to a file in a temporary directory and passes its path for every
+// argument NAME (a reassignment plan).
 
 type docsExample struct {
 	file, line string // where, for messages
@@ -50,6 +52,7 @@ type docsExample struct {
 	sandbox    string // flags after "sandbox:", "" for the demo sandbox
 	nullable   map[string]bool
 	stdin      string
+	files      map[string]string // name -> content, written to a temp dir
 	block      []byte
 }
 
@@ -126,7 +129,7 @@ func docsExamples(t *testing.T) []docsExample {
 func parseDirective(t *testing.T, where, s string) docsExample {
 	t.Helper()
 	parts := strings.Split(s, ";")
-	ex := docsExample{file: where, nullable: map[string]bool{}}
+	ex := docsExample{file: where, nullable: map[string]bool{}, files: map[string]string{}}
 	args := strings.Fields(parts[0])
 	if len(args) < 2 || args[0] != "kctl" {
 		t.Errorf("%s: %q: the comment names a command, `kctl ARGS`", where, s)
@@ -146,7 +149,11 @@ func parseDirective(t *testing.T, where, s string) docsExample {
 		case "stdin":
 			ex.stdin = v
 		default:
-			t.Errorf("%s: unknown clause %q (sandbox:, null:, stdin:)", where, p)
+			if name, ok := strings.CutPrefix(k, "file "); ok {
+				ex.files[strings.TrimSpace(name)] = v
+				continue
+			}
+			t.Errorf("%s: unknown clause %q (sandbox:, null:, stdin:, file NAME:)", where, p)
 		}
 	}
 	return ex
@@ -181,6 +188,20 @@ func TestDocsJSONExamplesMatch(t *testing.T) {
 			boxes[ex.sandbox] = cfg
 		}
 		args := append([]string{"--config", cfg, "--context", "sandbox"}, ex.args...)
+		if len(ex.files) > 0 {
+			dir := t.TempDir()
+			for name, text := range ex.files {
+				path := filepath.Join(dir, name)
+				if err := os.WriteFile(path, []byte(text+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				for i, a := range args {
+					if a == name {
+						args[i] = path
+					}
+				}
+			}
+		}
 		r := clitest.Run(t, ex.stdin, args...)
 		cmd := "kctl " + strings.Join(ex.args, " ")
 		if ex.run {
