@@ -46,14 +46,14 @@ import (
 // argument NAME (a reassignment plan).
 
 type docsExample struct {
-	file, line string // where, for messages
-	run        bool   // a json-run directive: no block, exit 0 required
-	args       []string
-	sandbox    string // flags after "sandbox:", "" for the demo sandbox
-	nullable   map[string]bool
-	stdin      string
-	files      map[string]string // name -> content, written to a temp dir
-	block      []byte
+	where    string // docs/PAGE.md:LINE, for messages
+	run      bool   // a json-run directive: no block, exit 0 required
+	args     []string
+	sandbox  string // flags after "sandbox:", "" for the demo sandbox
+	nullable map[string]bool
+	stdin    string
+	files    map[string]string // name -> content, written to a temp dir
+	block    []byte
 }
 
 var (
@@ -129,7 +129,7 @@ func docsExamples(t *testing.T) []docsExample {
 func parseDirective(t *testing.T, where, s string) docsExample {
 	t.Helper()
 	parts := strings.Split(s, ";")
-	ex := docsExample{file: where, nullable: map[string]bool{}, files: map[string]string{}}
+	ex := docsExample{where: where, nullable: map[string]bool{}, files: map[string]string{}}
 	args := strings.Fields(parts[0])
 	if len(args) < 2 || args[0] != "kctl" {
 		t.Errorf("%s: %q: the comment names a command, `kctl ARGS`", where, s)
@@ -172,10 +172,12 @@ func unquote(args []string) []string {
 // Every JSON example parses, and every one is annotated (docsExamples
 // checks both); kept separate from the match so it runs without a sandbox.
 func TestDocsJSONExamplesParse(t *testing.T) {
+	t.Parallel()
 	docsExamples(t)
 }
 
 func TestDocsJSONExamplesMatch(t *testing.T) {
+	t.Parallel() // its own sandboxes and config files; examples run in order
 	examples := docsExamples(t)
 	if t.Failed() {
 		return
@@ -206,18 +208,18 @@ func TestDocsJSONExamplesMatch(t *testing.T) {
 		cmd := "kctl " + strings.Join(ex.args, " ")
 		if ex.run {
 			if r.Code != 0 {
-				t.Fatalf("%s: %s: exit %d\n%s%s", ex.file, cmd, r.Code, r.Stdout, r.Stderr)
+				t.Fatalf("%s: %s: exit %d\n%s%s", ex.where, cmd, r.Code, r.Stdout, r.Stderr)
 			}
 			continue
 		}
 		got, err := jsonPaths([]byte(r.Stdout))
 		if err != nil || strings.TrimSpace(r.Stdout) == "" {
-			t.Errorf("%s: %s (exit %d) printed no JSON: %v\nstdout:\n%s\nstderr:\n%s", ex.file, cmd, r.Code, err, r.Stdout, r.Stderr)
+			t.Errorf("%s: %s (exit %d) printed no JSON: %v\nstdout:\n%s\nstderr:\n%s", ex.where, cmd, r.Code, err, r.Stdout, r.Stderr)
 			continue
 		}
 		want, _ := jsonPaths(ex.block)
 		if diffs := comparePaths(want, got, ex.nullable); len(diffs) > 0 {
-			t.Errorf("%s: the example of `%s` does not match its output:\n  %s\noutput:\n%s", ex.file, cmd, strings.Join(diffs, "\n  "), r.Stdout)
+			t.Errorf("%s: the example of `%s` does not match its output:\n  %s\noutput:\n%s", ex.where, cmd, strings.Join(diffs, "\n  "), r.Stdout)
 		}
 	}
 }
