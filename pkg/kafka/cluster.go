@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -17,7 +18,21 @@ import (
 type Broker struct {
 	ID   int32  `json:"id" yaml:"id"`
 	Addr string `json:"address" yaml:"address"`
-	Rack string `json:"rack,omitempty" yaml:"rack,omitempty"`
+	Rack string `json:"rack" yaml:"rack"`
+}
+
+// MarshalJSON writes rack as null for a broker without broker.rack: an
+// absent value is null in kctl's JSON, never left out or "".
+func (b Broker) MarshalJSON() ([]byte, error) {
+	v := struct {
+		ID   int32   `json:"id"`
+		Addr string  `json:"address"`
+		Rack *string `json:"rack"`
+	}{ID: b.ID, Addr: b.Addr}
+	if b.Rack != "" {
+		v.Rack = &b.Rack
+	}
+	return json.Marshal(v)
 }
 
 // ClusterInfo is the answer to one Metadata request.

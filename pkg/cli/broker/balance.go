@@ -98,7 +98,7 @@ func RunBalance(parent context.Context, o *BalanceOptions) error {
 		bytes[id] = n
 	}
 	bal := reassign.ComputeBalance(brokers, ps, bytes)
-	if done, err := p.Data(bal); done {
+	if done, err := p.Data(newBalanceView(bal)); done {
 		if err != nil {
 			return err
 		}
@@ -133,6 +133,51 @@ func RunBalance(parent context.Context, o *BalanceOptions) error {
 		return &errs.PartialFailure{Msg: fmt.Sprintf("%s did not describe its log dirs", text.Plural(len(failed), "broker", "brokers"))}
 	}
 	return nil
+}
+
+// BalanceView is the JSON of `broker balance`: every broker row has its
+// id (broker 0 too), a rack without broker.rack is null, and rack rows
+// carry only what describes a rack.
+type BalanceView struct {
+	Brokers      []BrokerLoadView `json:"brokers"`
+	Racks        []RackLoadView   `json:"racks"`
+	ReplicaSkew  reassign.Skew    `json:"replicaSkew"`
+	LeaderSkew   reassign.Skew    `json:"leaderSkew"`
+	BytesSkew    reassign.Skew    `json:"bytesSkew"`
+	BytesUnknown []int32          `json:"bytesUnknown"`
+}
+
+// BrokerLoadView is what one broker carries.
+type BrokerLoadView struct {
+	ID       int32   `json:"id"`
+	Rack     *string `json:"rack"`
+	Replicas int     `json:"replicas"`
+	Leaders  int     `json:"leaders"`
+	Bytes    int64   `json:"bytes"`
+}
+
+// RackLoadView is what one rack's brokers carry (rack null: brokers
+// without broker.rack).
+type RackLoadView struct {
+	Rack     *string `json:"rack"`
+	Brokers  int     `json:"brokers"`
+	Replicas int     `json:"replicas"`
+	Leaders  int     `json:"leaders"`
+	Bytes    int64   `json:"bytes"`
+}
+
+func newBalanceView(b reassign.Balance) BalanceView {
+	v := BalanceView{Brokers: []BrokerLoadView{}, Racks: []RackLoadView{}, ReplicaSkew: b.ReplicaSkew, LeaderSkew: b.LeaderSkew, BytesSkew: b.BytesSkew, BytesUnknown: b.BytesUnknown}
+	if v.BytesUnknown == nil {
+		v.BytesUnknown = []int32{}
+	}
+	for _, l := range b.Brokers {
+		v.Brokers = append(v.Brokers, BrokerLoadView{ID: l.ID, Rack: text.Null(l.Rack), Replicas: l.Replicas, Leaders: l.Leaders, Bytes: l.Bytes})
+	}
+	for _, r := range b.Racks {
+		v.Racks = append(v.Racks, RackLoadView{Rack: text.Null(r.Rack), Brokers: r.Brokers, Replicas: r.Replicas, Leaders: r.Leaders, Bytes: r.Bytes})
+	}
+	return v
 }
 
 func skewText(s reassign.Skew) string {

@@ -1,6 +1,7 @@
 package broker_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -81,5 +82,30 @@ func TestBalance(t *testing.T) {
     "brokerId": 0
   }`) || !strings.Contains(r.Stdout, `"bytesUnknown": []`) {
 		t.Fatalf("json: exit %d\n%s", r.Code, r.Stdout)
+	}
+	// Every broker row names its broker, 0 included (it was omitempty), and
+	// a rack row carries no broker id.
+	var v struct {
+		Brokers []map[string]any `json:"brokers"`
+		Racks   []map[string]any `json:"racks"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range v.Brokers {
+		if id, ok := b["id"]; !ok || id != float64(i) {
+			t.Errorf("broker row %d: id %v (present %v), want %d", i, id, ok, i)
+		}
+		if _, ok := b["rack"]; !ok {
+			t.Errorf("broker row %d has no rack key (null when none)", i)
+		}
+	}
+	for _, rk := range v.Racks {
+		if _, ok := rk["id"]; ok {
+			t.Errorf("rack row %v carries a broker id", rk)
+		}
+	}
+	if len(v.Brokers) != 3 {
+		t.Errorf("%d broker rows, want 3", len(v.Brokers))
 	}
 }

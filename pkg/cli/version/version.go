@@ -25,7 +25,7 @@ type Options struct {
 // View is the JSON shape of `kctl version`.
 type View struct {
 	Client ClientView  `json:"client"`
-	Broker *BrokerView `json:"broker,omitempty"`
+	Broker *BrokerView `json:"broker"` // null with --client
 }
 
 // ClientView describes kctl itself.

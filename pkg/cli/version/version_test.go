@@ -23,7 +23,7 @@ func TestVersionClient(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, stdout %q; want %q", r.Code, r.Stderr, r.Stdout, want)
 	}
 	r = clitest.Run(t, "", "version", "--client", "-o", "json")
-	wantJSON := "{\n  \"client\": {\n    \"version\": \"dev\",\n    \"goVersion\": \"" + runtime.Version() + "\",\n    \"sarama\": \"" + sarama + "\"\n  }\n}\n"
+	wantJSON := "{\n  \"client\": {\n    \"version\": \"dev\",\n    \"goVersion\": \"" + runtime.Version() + "\",\n    \"sarama\": \"" + sarama + "\"\n  },\n  \"broker\": null\n}\n"
 	if r.Code != 0 || r.Stdout != wantJSON {
 		t.Fatalf("json: exit %d, stdout %q", r.Code, r.Stdout)
 	}
