@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kctl-dev/kctl/pkg/sandbox"
+)
+
+// signalCluster is a 2-broker sandbox with topic "sig": partition p led by
+// node p, partition 0 holding k0..k2, partition 1 holding h0..h1.
+func signalCluster(t *testing.T) *sandbox.Cluster {
+	t.Helper()
+	c, err := sandbox.Start(sandbox.Options{Brokers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	if err := c.CreateTopic(context.Background(), "sig", 2, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	for p := int32(0); p < 2; p++ {
+		if err := c.Kfake.MoveTopicPartition("sig", p, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var recs []*kgo.Record
+	for i := 0; i < 3; i++ {
+		recs = append(recs, &kgo.Record{Topic: "sig", Partition: 0, Key: []byte(fmt.Sprintf("k%d", i)), Value: []byte(fmt.Sprintf("v%d", i))})
+	}
+	for i := 0; i < 2; i++ {
+		recs = append(recs, &kgo.Record{Topic: "sig", Partition: 1, Key: []byte(fmt.Sprintf("h%d", i)), Value: []byte(fmt.Sprintf("w%d", i))})
+	}
+	produceTo(t, c, recs...)
+	return c
+}
+
+func produceTo(t *testing.T, c *sandbox.Cluster, recs ...*kgo.Record) {
+	t.Helper()
+	cl, err := c.Client(kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lockedBuffer collects a stream the binary writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// kctlCmd is the built binary with a config file of the test's own.
+func kctlCmd(t *testing.T, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(binDir, "kctl"), args...)
+	cmd.Env = append(os.Environ(), "KCTL_CONFIG="+filepath.Join(t.TempDir(), "kctl.yaml"))
+	return cmd
+}
+
+// waitExit waits (at most 20s) for cmd to end and returns its exit status;
+// a process killed by a signal is a test failure.
+func waitExit(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatal("kctl did not end within 20s")
+	}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			t.Fatalf("kctl was killed by signal %v", ws.Signal())
+		}
+		return ee.ExitCode()
+	}
+	t.Fatal(err)
+	return -1
+}
+
+// waitFor polls until cond holds (at most 20s).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within 20s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestBinaryConsumeFollowInterrupt: `kctl topic consume sig --follow` run as
+// a user runs it, ended by Ctrl-C (SIGINT) after it printed the records
+// there and one written while it followed: exit 0, stdout exactly the
+// records, stderr exactly the summary (records and next offset per
+// partition, "interrupted").
+func TestBinaryConsumeFollowInterrupt(t *testing.T) {
+	t.Parallel()
+	c := signalCluster(t)
+	var out, errOut lockedBuffer
+	cmd := kctlCmd(t, "--brokers", c.Bootstrap(), "topic", "consume", "sig", "--follow", "--print", "partition,offset,key,value")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	// Partitions interleave: compare each one's lines.
+	lines := func(p string) []string {
+		var ls []string
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(l, p+"\t") {
+				ls = append(ls, l)
+			}
+		}
+		return ls
+	}
+	waitFor(t, "records read", func() bool { return len(lines("0")) == 3 && len(lines("1")) == 2 })
+	produceTo(t, c, &kgo.Record{Topic: "sig", Partition: 1, Key: []byte("h2"), Value: []byte("w2")})
+	waitFor(t, "record written while following", func() bool { return len(lines("1")) == 3 })
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, cmd); code != 0 {
+		t.Errorf("exit %d after SIGINT, want 0; stderr %q", code, errOut.String())
+	}
+	if got, want := strings.Join(lines("0"), "\n"), "0\t0\tk0\tv0\n0\t1\tk1\tv1\n0\t2\tk2\tv2"; got != want {
+		t.Errorf("partition 0 lines %q, want %q", got, want)
+	}
+	if got, want := strings.Join(lines("1"), "\n"), "1\t0\th0\tw0\n1\t1\th1\tw1\n1\t2\th2\tw2"; got != want {
+		t.Errorf("partition 1 lines %q, want %q", got, want)
+	}
+	if n := strings.Count(out.String(), "\n"); n != 6 || !strings.HasSuffix(out.String(), "\n") {
+		t.Errorf("stdout %q: want exactly the 6 records", out.String())
+	}
+	want := regexp.MustCompile(`^Consumed 6 records from sig \(partition 0: 3, next offset 3; partition 1: 3, next offset 3\) in \d+\.\ds: interrupted\.\n$`)
+	if !want.MatchString(errOut.String()) {
+		t.Errorf("stderr %q, want %s", errOut.String(), want)
+	}
+}
