@@ -293,6 +293,12 @@ func RunConsume(parent context.Context, o *ConsumeOptions) error {
 	// Ctrl-C (or SIGTERM) ends the read cleanly: the summary still prints.
 	sigCtx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// So does a reader that goes away (`| head`): with SIGPIPE notified,
+	// a write to the closed pipe fails with EPIPE instead of the signal
+	// killing the process before the summary.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
 	setupCtx, cancel, err := o.F.Context(sigCtx)
 	if err != nil {
 		return err
@@ -331,6 +337,9 @@ func RunConsume(parent context.Context, o *ConsumeOptions) error {
 			o.F.Warnf("Error: %v", b.Err)
 			return false
 		}
+		// A batch whose write fails is not counted: the summary's next
+		// offset must not pass records that never reached the output.
+		before, shownBefore, reasonBefore := *pp, shown, stopReason
 		buf = buf[:0]
 		for i := range b.Records {
 			r := &b.Records[i]
@@ -354,11 +363,12 @@ func RunConsume(parent context.Context, o *ConsumeOptions) error {
 		if o.Count == 0 || shown < o.Count {
 			pp.next = max(pp.next, b.Next)
 		}
-		if _, err := w.Write(buf); err != nil {
-			writeErr = err
-			return true
+		_, err := w.Write(buf)
+		if err == nil {
+			err = w.Flush()
 		}
-		if err := w.Flush(); err != nil {
+		if err != nil {
+			*pp, shown, stopReason = before, shownBefore, reasonBefore
 			writeErr = err
 			return true
 		}
@@ -382,6 +392,7 @@ func RunConsume(parent context.Context, o *ConsumeOptions) error {
 		if errors.Is(writeErr, syscall.EPIPE) {
 			stopReason = "the output was closed"
 		} else {
+			stopReason = "writing to the output failed"
 			result = errs.Exit(errs.ExitFailure, "writing the records: %v", writeErr)
 		}
 	case sigCtx.Err() != nil:
