@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -171,5 +172,44 @@ func TestBinaryConsumeFollowInterrupt(t *testing.T) {
 	want := regexp.MustCompile(`^Consumed 6 records from sig \(partition 0: 3, next offset 3; partition 1: 3, next offset 3\) in \d+\.\ds: interrupted\.\n$`)
 	if !want.MatchString(errOut.String()) {
 		t.Errorf("stderr %q, want %s", errOut.String(), want)
+	}
+}
+
+// TestBinaryConsumeStdoutClosed: `kctl topic consume sig -p 0 --follow |
+// head -1`: once the reader is gone, the next record finds stdout closed and
+// the command ends cleanly (no panic, not killed by SIGPIPE), exit 0, its
+// summary on stderr counting only the records that reached the pipe.
+func TestBinaryConsumeStdoutClosed(t *testing.T) {
+	t.Parallel()
+	c := signalCluster(t)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut lockedBuffer
+	cmd := kctlCmd(t, "--brokers", c.Bootstrap(), "topic", "consume", "sig", "-p", "0", "--follow")
+	cmd.Stdout, cmd.Stderr = pw, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	pw.Close()
+	// head -1: read a line, then go away.
+	first, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil || first != "k0\tv0\n" {
+		t.Fatalf("first line %q, %v", first, err)
+	}
+	pr.Close()
+	produceTo(t, c, &kgo.Record{Topic: "sig", Partition: 0, Key: []byte("k3"), Value: []byte("v3")})
+	if code := waitExit(t, cmd); code != 0 {
+		t.Errorf("exit %d with stdout closed, want 0; stderr %q", code, errOut.String())
+	}
+	// k0..k2 reached the pipe before it closed (in one write, or in more
+	// if they came in more than one batch: some may have found it closed);
+	// k3 cannot have: the summary counts n of them, 1 <= n <= 3, and
+	// continues at n.
+	m := regexp.MustCompile(`^Consumed (\d) records from sig \(partition 0: (\d), next offset (\d)\) in \d+\.\ds: the output was closed\.\n$`).FindStringSubmatch(errOut.String())
+	if m == nil || m[1] != m[2] || m[2] != m[3] || m[1] < "1" || m[1] > "3" {
+		t.Errorf("stderr %q: want the summary of 1 to 3 records, next offset the count, \"the output was closed\"", errOut.String())
 	}
 }

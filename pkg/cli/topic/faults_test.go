@@ -1,17 +1,24 @@
 package topic_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"regexp"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kctl-dev/kctl/pkg/cli"
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
+	"github.com/kctl-dev/kctl/pkg/output"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 	"github.com/kctl-dev/kctl/pkg/testkit"
 )
@@ -289,5 +296,76 @@ func TestProducePartialFailure(t *testing.T) {
 				t.Errorf("cons-pf holds %q, want %q", got, wantRecs)
 			}
 		})
+	}
+}
+
+// failingOut accepts its first write (signalled on first), then fails
+// every write as a full disk does.
+type failingOut struct {
+	mu     sync.Mutex
+	b      bytes.Buffer
+	writes int
+	first  chan struct{}
+}
+
+func (f *failingOut) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.writes++
+	if f.writes > 1 {
+		return 0, &os.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+	}
+	close(f.first)
+	return f.b.Write(p)
+}
+
+func (f *failingOut) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.b.String()
+}
+
+// TestConsumeWriteFailure: stdout fails (a full disk) while following:
+// exit 1 naming the write error, and the summary counts only the records
+// that were written, so continuing at its next offset loses nothing.
+func TestConsumeWriteFailure(t *testing.T) {
+	t.Parallel()
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	placedTopic(t, c, "cons-wf", 1)
+	var recs []*kgo.Record
+	for i := 0; i < 5; i++ {
+		recs = append(recs, &kgo.Record{Topic: "cons-wf", Partition: 0, Key: []byte(fmt.Sprintf("k%d", i)), Value: []byte(fmt.Sprintf("v%d", i))})
+	}
+	produceRecs(t, c, recs)
+	out := &failingOut{first: make(chan struct{})}
+	var errOut lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Run(context.Background(), &output.Streams{In: strings.NewReader(""), Out: out, ErrOut: &errOut},
+			[]string{"--config", clitest.ConfigPath(t), "--brokers", c.Bootstrap(), "topic", "consume", "cons-wf", "--follow"})
+	}()
+	select {
+	case <-out.first:
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing written within 20s")
+	}
+	// The next record's write fails.
+	produceRecs(t, c, []*kgo.Record{{Topic: "cons-wf", Partition: 0, Key: []byte("k5"), Value: []byte("v5")}})
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("consume did not end within 20s of the failed write")
+	}
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if want := "k0\tv0\nk1\tv1\nk2\tv2\nk3\tv3\nk4\tv4\n"; out.String() != want {
+		t.Errorf("written %q, want %q", out.String(), want)
+	}
+	want := regexp.MustCompile(`^Consumed 5 records from cons-wf \(partition 0: 5, next offset 5\) in \d+\.\ds: writing to the output failed\.\n` +
+		`Error: writing the records: write /dev/stdout: no space left on device\n$`)
+	if !want.MatchString(errOut.String()) {
+		t.Errorf("stderr %q, want %s", errOut.String(), want)
 	}
 }
