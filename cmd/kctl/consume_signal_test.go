@@ -213,3 +213,44 @@ func TestBinaryConsumeStdoutClosed(t *testing.T) {
 		t.Errorf("stderr %q: want the summary of 1 to 3 records, next offset the count, \"the output was closed\"", errOut.String())
 	}
 }
+
+// TestBinaryConsumeHeadOne: `kctl topic consume big | head -1` without
+// --follow, on a partition whose records (about 200 KB, read in one Fetch)
+// do not fit in the pipe: the reader goes away after one line, the write
+// fails, and kctl ends cleanly, exit 0, saying so. The batch that did not
+// fully reach the pipe is not counted.
+func TestBinaryConsumeHeadOne(t *testing.T) {
+	t.Parallel()
+	c := signalCluster(t)
+	if err := c.CreateTopic(context.Background(), "big", 1, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	var recs []*kgo.Record
+	for i := 0; i < 2000; i++ {
+		recs = append(recs, &kgo.Record{Topic: "big", Partition: 0, Key: []byte(fmt.Sprintf("k%04d", i)), Value: bytes.Repeat([]byte{'v'}, 100)})
+	}
+	produceTo(t, c, recs...)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut lockedBuffer
+	cmd := kctlCmd(t, "--brokers", c.Bootstrap(), "topic", "consume", "big")
+	cmd.Stdout, cmd.Stderr = pw, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	pw.Close()
+	first, err := bufio.NewReader(pr).ReadString('\n')
+	if want := "k0000\t" + strings.Repeat("v", 100) + "\n"; err != nil || first != want {
+		t.Fatalf("first line %q, %v; want %q", first, err, want)
+	}
+	pr.Close()
+	if code := waitExit(t, cmd); code != 0 {
+		t.Errorf("exit %d with stdout closed, want 0; stderr %q", code, errOut.String())
+	}
+	if want := regexp.MustCompile(`^Consumed 0 records from big in \d+\.\ds: the output was closed\.\n$`); !want.MatchString(errOut.String()) {
+		t.Errorf("stderr %q, want %s", errOut.String(), want)
+	}
+}
