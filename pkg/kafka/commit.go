@@ -44,6 +44,22 @@ func (r *CommitResult) CoordinatorMoved() bool {
 	return true
 }
 
+// coordinatorErr is the error of a commit whose coordinator moved that the
+// retry policy acts on: a moved coordinator before one still loading.
+func (r *CommitResult) coordinatorErr() error {
+	var out error
+	for _, tp := range partitionsOf(r.Errors) {
+		e := r.Errors[tp]
+		if coordRetryKind(e) == coordMoved {
+			return e
+		}
+		if out == nil {
+			out = e
+		}
+	}
+	return out
+}
+
 // ErrNoCoordinator: no coordinator is known for the group, so its commit
 // was not sent.
 var ErrNoCoordinator = errors.New("no coordinator known")

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/kctl-dev/kctl/pkg/offsets"
@@ -156,36 +157,49 @@ func (a *Admin) ApplyResets(ctx context.Context, at *GroupsAt, plans []offsets.G
 	return out
 }
 
-// CommitOffsetsRetry is CommitOffsets, then once more for the groups whose
-// coordinator moved between the lookup and the commit (CoordinatorMoved:
-// every partition answered NOT_COORDINATOR or a load in progress), at the
-// coordinator a new FindCoordinator names; a commit is idempotent, so the
+// CommitOffsetsRetry is CommitOffsets under the retry policy (retry.go):
+// the groups whose commit says the coordinator moved between the lookup
+// and the commit (CoordinatorMoved: every partition answered
+// NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE or a load in progress) are
+// committed again at the coordinator a new FindCoordinator names, or at the
+// same one after a backoff while it loads; a commit is idempotent, so the
 // retry is safe. It returns the coordinators found for the moved groups.
 func (a *Admin) CommitOffsetsRetry(ctx context.Context, coordinators map[string]Broker, offsets map[string]map[TopicPartition]int64) (map[string]*CommitResult, map[string]Broker) {
-	results := a.CommitOffsets(ctx, coordinators, offsets)
-	var moved []string
-	for g, res := range results {
-		if res.CoordinatorMoved() {
-			moved = append(moved, g)
-		}
+	results := map[string]*CommitResult{}
+	groups := make([]string, 0, len(offsets))
+	for g := range offsets {
+		groups = append(groups, g)
 	}
-	if len(moved) == 0 {
-		return results, nil
+	sort.Strings(groups)
+	step := &coordStep{
+		groups: groups,
+		run: func(ctx context.Context, gs []string, coords map[string]Broker) (map[string]error, error) {
+			sub := make(map[string]map[TopicPartition]int64, len(gs))
+			for _, g := range gs {
+				sub[g] = offsets[g]
+			}
+			retry := map[string]error{}
+			for g, res := range a.CommitOffsets(ctx, coords, sub) {
+				if prev := results[g]; prev != nil {
+					res.Sent = res.Sent || prev.Sent
+				}
+				results[g] = res
+				if res.CoordinatorMoved() {
+					retry[g] = res.coordinatorErr()
+				}
+			}
+			return retry, nil
+		},
+		// No coordinator found again: the commit is not sent again.
+		lookupFailed: func(g string, _ error) {
+			results[g] = &CommitResult{Group: g, Err: fmt.Errorf("group %q: %w", g, ErrNoCoordinator), Sent: results[g].Sent}
+		},
 	}
-	sort.Strings(moved)
-	coords, _, err := a.FindCoordinators(ctx, moved)
-	if err != nil {
-		return results, nil
+	found, _ := a.retryCoordinators(ctx, coordinators, step)
+	if len(found) == 0 {
+		found = nil
 	}
-	again := map[string]map[TopicPartition]int64{}
-	for _, g := range moved {
-		again[g] = offsets[g]
-	}
-	for g, res := range a.CommitOffsets(ctx, coords, again) {
-		res.Sent = res.Sent || results[g].Sent
-		results[g] = res
-	}
-	return results, coords
+	return results, found
 }
 
 // ResetMembers are a group's members as a reset refusal names them.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -68,13 +68,6 @@ type GroupList struct {
 	// Errors are brokers that did not answer: the groups they coordinate
 	// are missing from Groups.
 	Errors map[int32]error
-}
-
-// retriableCoordErr reports errors after which the coordinator must be
-// looked up again (it moved, or is still loading the offsets topic).
-func retriableCoordErr(err error) bool {
-	return errors.Is(err, sarama.ErrNotCoordinatorForConsumer) || errors.Is(err, sarama.ErrConsumerCoordinatorNotAvailable) ||
-		errors.Is(err, sarama.ErrOffsetsLoadInProgress)
 }
 
 // groupChunk bounds the groups carried by one OffsetFetch or DescribeGroups
@@ -197,9 +190,11 @@ func (a *Admin) FindCoordinators(ctx context.Context, groups []string) (map[stri
 			}
 		}
 	}
-	for attempt := 0; attempt < 3 && len(pending) > 0; attempt++ {
+	for attempt := 0; attempt < lookupAttempts && len(pending) > 0; attempt++ {
 		if attempt > 0 {
-			if err := sleepCtx(ctx, time.Duration(attempt)*200*time.Millisecond); err != nil {
+			if err := retryWait(ctx, attempt); errors.Is(err, errNoTimeToRetry) {
+				break
+			} else if err != nil {
 				return coords, failed, err
 			}
 		}
@@ -241,17 +236,6 @@ func (a *Admin) FindCoordinators(ctx context.Context, groups []string) (map[stri
 	}
 	a.logf("coordinators found for %d of %d groups", len(coords), len(groups))
 	return coords, failed, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // boundedEach runs fn(0..n-1) with at most limit in flight and returns the
@@ -332,30 +316,36 @@ func (a *Admin) DescribeGroups(ctx context.Context, groups []string) (map[string
 	return out, nil
 }
 
+// describeWithRetry is describeAt under the retry policy.
 func (a *Admin) describeWithRetry(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, out map[string]*GroupDescription) error {
-	retry, err := a.describeAt(ctx, groups, coords, types, out)
-	if err != nil || len(retry) == 0 {
-		return err
-	}
-	a.logf("%d groups moved coordinator during describe: looking them up again", len(retry))
-	coords2, failed, err := a.FindCoordinators(ctx, retry)
-	if err != nil {
-		return err
-	}
-	for g, e := range failed {
-		out[g] = &GroupDescription{Group: g, Err: e}
-	}
-	again, err := a.describeAt(ctx, retry, coords2, types, out)
-	for _, g := range again {
-		out[g].Err = fmt.Errorf("describe group %q: the coordinator moved twice (%w)", g, out[g].Err)
-	}
+	_, err := a.retryCoordinators(ctx, coords, a.describeStep(groups, types, out))
 	return err
 }
 
+// describeStep is describeAt as a step of the retry policy.
+func (a *Admin) describeStep(groups []string, types map[string]string, out map[string]*GroupDescription) *coordStep {
+	return &coordStep{
+		groups: groups,
+		run: func(ctx context.Context, gs []string, coords map[string]Broker) (map[string]error, error) {
+			return a.describeAt(ctx, gs, coords, types, out)
+		},
+		lookupFailed: func(g string, err error) { out[g] = &GroupDescription{Group: g, Err: err} },
+		gaveUp: func(g, reason string, err error) {
+			if out[g] == nil {
+				out[g] = &GroupDescription{Group: g}
+			}
+			if out[g].Err != nil {
+				err = out[g].Err
+			}
+			out[g].Err = fmt.Errorf("describe group %q: %s (%w)", g, reason, err)
+		},
+	}
+}
+
 // describeAt describes groups at known coordinators. It returns the groups
-// to retry after a coordinator lookup. types (optional) holds group types
+// whose answer was a coordinator error, with it. types (optional) holds group types
 // from ListGroups, so "consumer" groups go straight to ConsumerGroupDescribe.
-func (a *Admin) describeAt(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, out map[string]*GroupDescription) ([]string, error) {
+func (a *Admin) describeAt(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, out map[string]*GroupDescription) (map[string]error, error) {
 	var classic, modern []string
 	for _, g := range groups {
 		if _, ok := coords[g]; !ok {
@@ -368,7 +358,8 @@ func (a *Admin) describeAt(ctx context.Context, groups []string, coords map[stri
 		}
 	}
 	var mu sync.Mutex
-	var retry, probe []string
+	var probe []string
+	retry := map[string]error{}
 	byC, bs := byCoordinator(classic, coords)
 	jobs := coordinatorJobs(byC, bs)
 	err := boundedEach(ctx, len(jobs), maxFanOut, func(i int) error {
@@ -392,7 +383,7 @@ func (a *Admin) describeAt(ctx context.Context, groups []string, coords map[stri
 			if gd.Err != sarama.ErrNoError {
 				d.Err = fmt.Errorf("describe group %q on broker %d: %w", gd.GroupId, j.b.ID, gd.Err)
 				if retriableCoordErr(gd.Err) {
-					retry = append(retry, gd.GroupId)
+					retry[gd.GroupId] = gd.Err
 				}
 				if errors.Is(gd.Err, sarama.ErrGroupIDNotFound) {
 					d.Err, d.State = nil, "Dead"
@@ -442,12 +433,11 @@ func (a *Admin) describeAt(ctx context.Context, groups []string, coords map[stri
 	}
 	if cands := append(modern, probe...); len(cands) > 0 {
 		r2, err := a.describeConsumerGroups(ctx, uniqueSorted(cands), coords, types, out)
-		retry = append(retry, r2...)
+		maps.Copy(retry, r2)
 		if err != nil {
 			return retry, err
 		}
 	}
-	sort.Strings(retry)
 	return retry, nil
 }
 
@@ -470,10 +460,10 @@ func sortMembers(ms []GroupMember) {
 // describeConsumerGroups describes KIP-848 groups (or candidates) with
 // ConsumerGroupDescribe, one request per coordinator. A broker without the
 // API (before Kafka 3.7) keeps the classic answer: nothing is sent.
-func (a *Admin) describeConsumerGroups(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, out map[string]*GroupDescription) ([]string, error) {
+func (a *Admin) describeConsumerGroups(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, out map[string]*GroupDescription) (map[string]error, error) {
 	byC, bs := byCoordinator(groups, coords)
 	var mu sync.Mutex
-	var retry []string
+	retry := map[string]error{}
 	var needNames bool
 	err := a.forEachBroker(ctx, keys(byC), func(id int32) error {
 		b := bs[id]
@@ -505,7 +495,7 @@ func (a *Admin) describeConsumerGroups(ctx context.Context, groups []string, coo
 			if cg.ErrorCode != sarama.ErrNoError {
 				switch {
 				case retriableCoordErr(cg.ErrorCode):
-					retry = append(retry, cg.GroupID)
+					retry[cg.GroupID] = cg.ErrorCode
 				case errors.Is(cg.ErrorCode, sarama.ErrUnsupportedVersion) && types[cg.GroupID] == "consumer":
 					out[cg.GroupID] = &GroupDescription{Group: cg.GroupID, Type: "consumer", Coordinator: b, Err: fmt.Errorf("group %q is on the new consumer protocol but broker %d cannot describe it", cg.GroupID, id)}
 				case errors.Is(cg.ErrorCode, sarama.ErrGroupIDNotFound),
@@ -601,36 +591,42 @@ func (a *Admin) FetchGroupOffsets(ctx context.Context, groups []string) (map[str
 	return out, a.fetchWithRetry(ctx, groups, coords, out)
 }
 
+// fetchWithRetry is fetchAt under the retry policy.
 func (a *Admin) fetchWithRetry(ctx context.Context, groups []string, coords map[string]Broker, out map[string]*GroupOffsets) error {
-	retry, err := a.fetchAt(ctx, groups, coords, out)
-	if err != nil || len(retry) == 0 {
-		return err
-	}
-	a.logf("%d groups moved coordinator during offset fetch: looking them up again", len(retry))
-	coords2, failed, err := a.FindCoordinators(ctx, retry)
-	if err != nil {
-		return err
-	}
-	for g, e := range failed {
-		out[g] = &GroupOffsets{Group: g, Err: e}
-	}
-	again, err := a.fetchAt(ctx, retry, coords2, out)
-	for _, g := range again {
-		out[g].Err = fmt.Errorf("fetch offsets of group %q: the coordinator moved twice (%w)", g, out[g].Err)
-	}
+	_, err := a.retryCoordinators(ctx, coords, a.fetchStep(groups, out))
 	return err
+}
+
+// fetchStep is fetchAt as a step of the retry policy.
+func (a *Admin) fetchStep(groups []string, out map[string]*GroupOffsets) *coordStep {
+	return &coordStep{
+		groups: groups,
+		run: func(ctx context.Context, gs []string, coords map[string]Broker) (map[string]error, error) {
+			return a.fetchAt(ctx, gs, coords, out)
+		},
+		lookupFailed: func(g string, err error) { out[g] = &GroupOffsets{Group: g, Err: err} },
+		gaveUp: func(g, reason string, err error) {
+			if out[g] == nil {
+				out[g] = &GroupOffsets{Group: g}
+			}
+			if out[g].Err != nil {
+				err = out[g].Err
+			}
+			out[g].Err = fmt.Errorf("fetch offsets of group %q: %s (%w)", g, reason, err)
+		},
+	}
 }
 
 // perGroupFanOut bounds per-group OffsetFetch requests in flight per
 // coordinator on brokers without multi-group OffsetFetch.
 const perGroupFanOut = 8
 
-// fetchAt fetches offsets at known coordinators and returns the groups to
-// retry after a coordinator lookup.
-func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]Broker, out map[string]*GroupOffsets) ([]string, error) {
+// fetchAt fetches offsets at known coordinators and returns the groups
+// whose answer was a coordinator error, with it.
+func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]Broker, out map[string]*GroupOffsets) (map[string]error, error) {
 	byC, bs := byCoordinator(groups, coords)
 	var mu sync.Mutex
-	var retry []string
+	retry := map[string]error{}
 	record := func(b Broker, g string, kerr sarama.KError, blocks map[string]map[int32]*sarama.OffsetFetchResponseBlock) {
 		o := &GroupOffsets{Group: g, Offsets: map[TopicPartition]int64{}}
 		switch {
@@ -639,7 +635,7 @@ func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]
 			// Kafka answers no error and no offsets. Same meaning.
 		case retriableCoordErr(kerr):
 			o.Err = fmt.Errorf("fetch offsets of group %q on broker %d: %w", g, b.ID, kerr)
-			retry = append(retry, g)
+			retry[g] = kerr
 		default:
 			o.Err = a.classify(b.Addr, fmt.Errorf("fetch offsets of group %q: %w", g, kerr))
 		}
@@ -731,7 +727,6 @@ func (a *Admin) fetchAt(ctx context.Context, groups []string, coords map[string]
 		}
 		return nil
 	})
-	sort.Strings(retry)
 	return retry, err
 }
 

@@ -299,41 +299,19 @@ func stepCtx(ctx context.Context, share float64) (context.Context, context.Cance
 }
 
 // offsetsAndDescriptions runs OffsetFetch and DescribeGroups at known
-// coordinators in parallel; groups either step finds moved get one batched
-// coordinator lookup, then both steps are retried for those groups only.
+// coordinators in parallel, under the retry policy: groups either step
+// finds moved get one batched coordinator lookup, then both steps are
+// retried, in parallel, each for its own groups only.
 func (a *Admin) offsetsAndDescriptions(ctx context.Context, groups []string, coords map[string]Broker, types map[string]string, offsets map[string]*GroupOffsets, descs map[string]*GroupDescription) error {
-	var retryF, retryD []string
-	err := Parallel(
-		func() (err error) { retryF, err = a.fetchAt(ctx, groups, coords, offsets); return err },
-		func() (err error) { retryD, err = a.describeAt(ctx, groups, coords, types, descs); return err },
-	)
-	if err != nil {
-		return err
+	fetch, describe := a.fetchStep(groups, offsets), a.describeStep(groups, types, descs)
+	// A group whose lookup failed fails in both steps, as before the
+	// first attempt.
+	fetch.lookupFailed = func(g string, err error) {
+		offsets[g] = &GroupOffsets{Group: g, Err: err}
+		descs[g] = &GroupDescription{Group: g, Err: err}
 	}
-	moved := uniqueSorted(append(append([]string{}, retryF...), retryD...))
-	if len(moved) == 0 {
-		return nil
-	}
-	a.logf("%d groups moved coordinator: looking them up again", len(moved))
-	coords2, failed, err := a.FindCoordinators(ctx, moved)
-	if err != nil {
-		return err
-	}
-	for g, e := range failed {
-		offsets[g] = &GroupOffsets{Group: g, Err: e}
-		descs[g] = &GroupDescription{Group: g, Err: e}
-	}
-	var againF, againD []string
-	err = Parallel(
-		func() (err error) { againF, err = a.fetchAt(ctx, retryF, coords2, offsets); return err },
-		func() (err error) { againD, err = a.describeAt(ctx, retryD, coords2, types, descs); return err },
-	)
-	for _, g := range againF {
-		offsets[g].Err = fmt.Errorf("fetch offsets of group %q: the coordinator moved twice (%w)", g, offsets[g].Err)
-	}
-	for _, g := range againD {
-		descs[g].Err = fmt.Errorf("describe group %q: the coordinator moved twice (%w)", g, descs[g].Err)
-	}
+	describe.lookupFailed = fetch.lookupFailed
+	_, err := a.retryCoordinators(ctx, coords, fetch, describe)
 	return err
 }
 

@@ -52,13 +52,13 @@ type PartitionOffset struct {
 
 // ListOffsets resolves spec (OffsetLatest, OffsetEarliest or a timestamp in
 // ms) for every partition with one request per leader broker, all leaders
-// in parallel. Partitions whose leader moved are retried once after a
-// metadata refresh. Per-partition failures are in PartitionOffset.Err; the
+// in parallel. Partitions whose leader moved are retried after a metadata
+// refresh, as the retry policy says (retry.go). Per-partition failures are in PartitionOffset.Err; the
 // error return is for failures that stop everything (e.g. the deadline).
 func (a *Admin) ListOffsets(ctx context.Context, parts []TopicPartition, spec int64, iso Isolation) (map[TopicPartition]PartitionOffset, error) {
 	out := make(map[TopicPartition]PartitionOffset, len(parts))
 	pending := dedupe(parts)
-	for attempt := 0; attempt < 2 && len(pending) > 0; attempt++ {
+	for attempt := 0; attempt <= leaderRetries && len(pending) > 0; attempt++ {
 		if attempt > 0 {
 			topics := topicsOf(pending)
 			a.logf("refreshing metadata for %d topics after leader errors", len(topics))
@@ -98,13 +98,6 @@ func topicsOf(parts []TopicPartition) []string {
 	}
 	sort.Strings(ts)
 	return ts
-}
-
-// retriableLeaderErr reports errors that a metadata refresh may heal.
-func retriableLeaderErr(err error) bool {
-	return errors.Is(err, sarama.ErrNotLeaderForPartition) || errors.Is(err, sarama.ErrLeaderNotAvailable) ||
-		errors.Is(err, sarama.ErrUnknownTopicOrPartition) || errors.Is(err, sarama.ErrFencedLeaderEpoch) ||
-		errors.Is(err, sarama.ErrUnknownLeaderEpoch) || errors.Is(err, sarama.ErrOffsetNotAvailable)
 }
 
 func (a *Admin) listOffsetsOnce(ctx context.Context, parts []TopicPartition, spec int64, iso Isolation, out map[TopicPartition]PartitionOffset) ([]TopicPartition, error) {

@@ -108,8 +108,7 @@ func (a *Admin) NewProducer(ctx context.Context, cfg ProduceConfig) (*Producer, 
 			// A broker that has just started answers COORDINATOR_LOAD_IN_PROGRESS
 			// (or NOT_COORDINATOR) while its transaction state loads: wait,
 			// within the command's deadline, as Kafka's producer does.
-			retriable := resp.Err == sarama.ErrOffsetsLoadInProgress || resp.Err == sarama.ErrNotCoordinatorForConsumer || resp.Err == sarama.ErrConsumerCoordinatorNotAvailable
-			if !retriable || attempt >= 50 {
+			if !retriableCoordErr(resp.Err) || attempt >= 50 {
 				break
 			}
 			a.logf("InitProducerId on %s: %v; retrying", b.Addr(), resp.Err)
