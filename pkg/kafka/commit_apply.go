@@ -2,8 +2,11 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/IBM/sarama"
 
 	"github.com/kctl-dev/kctl/pkg/offsets"
 )
@@ -193,6 +196,17 @@ func (a *Admin) CommitOffsetsRetry(ctx context.Context, coordinators map[string]
 		// No coordinator found again: the commit is not sent again.
 		lookupFailed: func(g string, _ error) {
 			results[g] = &CommitResult{Group: g, Err: fmt.Errorf("group %q: %w", g, ErrNoCoordinator), Sent: results[g].Sent}
+		},
+		// Each partition's refusal says why the policy stopped and which
+		// broker answered.
+		gaveUp: func(g, reason string, _ error) {
+			res := results[g]
+			for tp, e := range res.Errors {
+				var ke sarama.KError
+				if errors.As(e, &ke) {
+					res.Errors[tp] = fmt.Errorf("%s: %s (broker %d: %w)", tp, reason, res.Coordinator.ID, ke)
+				}
+			}
 		},
 	}
 	found, _ := a.retryCoordinators(ctx, coordinators, step)

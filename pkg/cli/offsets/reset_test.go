@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
@@ -793,6 +794,31 @@ func TestResetCommitRetriedAfterCoordinatorMoved(t *testing.T) {
 		t.Errorf("requests %v: want 2 OffsetCommit and 2 FindCoordinator", got)
 	}
 	assertCommitted(t, c, "g1", map[tpk]int64{{"orders", 0}: 5, {"orders", 1}: 3, {"orders", 2}: 0, {"events", 0}: 6})
+}
+
+// NOT_COORDINATOR on every commit: the retry policy looks the coordinator
+// up once and commits once more, then gives up; each partition's error
+// names the broker and the reason, the read-back shows nothing changed,
+// and the command ends well within --timeout.
+func TestResetCommitCoordinatorKeepsMoving(t *testing.T) {
+	t.Parallel()
+	c := fixture(t, sandbox.Options{Brokers: 1, Count: true})
+	c.Kfake.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.OffsetCommit}, Group: "g1", Err: kerr.NotCoordinator, Count: -1})
+	c.Counter.Reset()
+	start := time.Now()
+	r := clitest.Run(t, "", "--brokers", c.Bootstrap(), "--timeout", "5s", "offsets", "reset", "-g", "g1", "-t", "orders",
+		"--to-latest", "--execute", "--undo-file", filepath.Join(t.TempDir(), "u"))
+	if el := time.Since(start); el > 3*time.Second {
+		t.Fatalf("took %v", el)
+	}
+	if r.Code != 1 || !strings.Contains(r.Stderr, `Error: group "g1" orders[0]: commit failed: orders[0]: the coordinator moved twice (broker 0: kafka server: Request was for a consumer group that is not coordinated by this broker)`) ||
+		!strings.Contains(r.Stderr, "3 of 3 partitions were not committed") || !strings.Contains(r.Stderr, "Group \"g1\": no partition was applied.\n") {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	if got := c.Counter.Counts(); got["OffsetCommit"] != 2 || got["FindCoordinator"] != 2 {
+		t.Errorf("requests %v: want 2 OffsetCommit and 2 FindCoordinator", got)
+	}
+	assertCommitted(t, c, "g1", g1Start)
 }
 
 // A coordinator that never answers the commit: the command ends within
