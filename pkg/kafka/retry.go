@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -258,7 +257,7 @@ func giveUpReason(kind retryKind, moved, loading int) string {
 		}
 		return fmt.Sprintf("the coordinator moved %d times", moved+1)
 	case coordLoading:
-		return fmt.Sprintf("the coordinator was still loading after %d attempts", loading+1)
+		return fmt.Sprintf("the coordinator was still loading after %d attempts", moved+loading+1)
 	}
 	return "the coordinator did not answer for it"
 }
@@ -281,21 +280,6 @@ func runSteps(ctx context.Context, steps []*coordStep, groups [][]string, coords
 		return pending, fns[0]()
 	}
 	return pending, Parallel(fns...)
-}
-
-// retrySet collects a step's groups to retry (safe for concurrent use).
-type retrySet struct {
-	mu sync.Mutex
-	m  map[string]error
-}
-
-func (r *retrySet) add(g string, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.m == nil {
-		r.m = map[string]error{}
-	}
-	r.m[g] = err
 }
 
 func sortedKeys(m map[string]error) []string {
