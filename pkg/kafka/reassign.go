@@ -2,11 +2,14 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kctl-dev/kctl/pkg/topics"
 )
 
 // Reassigning is a partition reassignment in progress
@@ -113,4 +116,37 @@ func (a *Admin) ListReassignments(ctx context.Context, parts []TopicPartition) (
 		return false, nil
 	})
 	return out, err
+}
+
+// ErrReassignmentsUnavailable means the cluster does not tell this client
+// which partitions are being reassigned: Kafka older than 2.4 (no
+// ListPartitionReassignments), or no DESCRIBE permission on the cluster.
+// kafka-topics.sh then takes no partition as being reassigned
+// (TopicService.listAllReassignments), and so do kctl's callers.
+var ErrReassignmentsUnavailable = errors.New("the cluster does not list partition reassignments to this client")
+
+// Moving returns the reassignments in progress among parts, in pkg/topics'
+// terms, with one ListPartitionReassignments to the controller; nothing is
+// sent for no parts. The error wraps ErrReassignmentsUnavailable when the
+// broker is older than Kafka 2.4 or refuses with
+// CLUSTER_AUTHORIZATION_FAILED.
+func (a *Admin) Moving(ctx context.Context, parts []TopicPartition) (map[TopicPartition]*topics.Reassignment, error) {
+	out := map[TopicPartition]*topics.Reassignment{}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	if !a.conf.Version.IsAtLeast(sarama.V2_4_0_0) {
+		return nil, fmt.Errorf("list partition reassignments: %w (ListPartitionReassignments needs Kafka 2.4, the cluster or --kafka-version is %s)", ErrReassignmentsUnavailable, a.conf.Version)
+	}
+	m, err := a.ListReassignments(ctx, parts)
+	if errors.Is(err, sarama.ErrClusterAuthorizationFailed) {
+		return nil, fmt.Errorf("%w: %w", ErrReassignmentsUnavailable, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for tp, r := range m {
+		out[tp] = &topics.Reassignment{Replicas: r.Replicas, Adding: r.Adding, Removing: r.Removing}
+	}
+	return out, nil
 }

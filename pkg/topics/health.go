@@ -12,6 +12,8 @@
 // partitions (the audit); its fields carry the same names and meaning.
 package topics
 
+import "slices"
+
 // NoLeader is Kafka's leader id for a partition without a leader.
 const NoLeader int32 = -1
 
@@ -22,12 +24,53 @@ type Partition struct {
 	Replicas        []int32
 	ISR             []int32
 	OfflineReplicas []int32
+	// Reassignment is the partition's reassignment in progress; nil when
+	// there is none or it was not asked (see ReplicationFactor).
+	Reassignment *Reassignment
 }
+
+// Reassignment is a partition reassignment in progress, as the controller
+// lists it (ListPartitionReassignments): the replica set during the move
+// (the target replicas, then the ones being removed) and the replicas
+// being added and removed.
+type Reassignment struct {
+	Replicas []int32
+	Adding   []int32
+	Removing []int32
+}
+
+// ReplicationFactor is the replica count kafka-topics.sh holds a
+// partition's ISR against (TopicCommand.getReplicationFactor): during a
+// reassignment the replica set also holds the replicas being added, which
+// are not in sync until they have copied the log, so Kafka counts the
+// reassignment's replicas minus the adding ones. Kafka takes the
+// reassignment as in progress only while one of the partition's replicas
+// is being added or removed (it may complete between the two reads); r is
+// nil when none is in progress or it was not asked.
+func ReplicationFactor(replicas []int32, r *Reassignment) int {
+	if r == nil {
+		return len(replicas)
+	}
+	for _, id := range replicas {
+		if slices.Contains(r.Adding, id) || slices.Contains(r.Removing, id) {
+			return len(r.Replicas) - len(r.Adding)
+		}
+	}
+	return len(replicas)
+}
+
+// MayBeReassigning reports whether a reassignment could change the
+// partition's under-replicated verdict: only when its ISR is smaller than
+// its replica set (subtracting adding replicas only lowers the count the
+// ISR is held against). Callers ask the controller about these partitions
+// alone, so a healthy cluster costs no request.
+func MayBeReassigning(replicas, isr []int32) bool { return len(isr) < len(replicas) }
 
 // Health is what Kafka's filters say about one partition.
 type Health struct {
-	// UnderReplicated: the ISR is smaller than the replica set
-	// (--under-replicated-partitions).
+	// UnderReplicated: the ISR is smaller than the replica set, less the
+	// replicas a reassignment in progress is adding (ReplicationFactor;
+	// --under-replicated-partitions).
 	UnderReplicated bool
 	// UnderMinISR: no leader, or the ISR is smaller than the topic's
 	// effective min.insync.replicas: acks=all writes fail
@@ -77,9 +120,20 @@ func Classify(leader int32, replicas, isr []int32, minISR int, live map[int32]bo
 	return h
 }
 
-// ClassifyPartition is Classify on a Partition.
+// ClassifyMoving is Classify for a partition whose reassignment in
+// progress is r (nil: none, or not asked). Only the under-replicated
+// verdict depends on it: the ISR is held against ReplicationFactor, as
+// kafka-topics.sh does; min ISR does not change (TopicCommand compares
+// the ISR with min.insync.replicas alone).
+func ClassifyMoving(leader int32, replicas, isr []int32, minISR int, live map[int32]bool, r *Reassignment) Health {
+	h := Classify(leader, replicas, isr, minISR, live)
+	h.UnderReplicated = len(isr) < ReplicationFactor(replicas, r)
+	return h
+}
+
+// ClassifyPartition is ClassifyMoving on a Partition.
 func ClassifyPartition(p Partition, minISR int, live map[int32]bool) Health {
-	return Classify(p.Leader, p.Replicas, p.ISR, minISR, live)
+	return ClassifyMoving(p.Leader, p.Replicas, p.ISR, minISR, live, p.Reassignment)
 }
 
 // Filter selects partitions by health. A partition passes when it matches

@@ -115,3 +115,59 @@ func TestPattern(t *testing.T) {
 		t.Error("IsInternal")
 	}
 }
+
+// During a reassignment the replica set holds the replicas being added;
+// kafka-topics.sh holds the ISR against the reassignment's replicas minus
+// those (TopicCommand.getReplicationFactor), and kctl does the same.
+func TestClassifyDuringReassignment(t *testing.T) {
+	live := LiveSet([]int32{1, 2, 3, 4})
+	move := &Reassignment{Replicas: []int32{2, 3, 1}, Adding: []int32{3}, Removing: []int32{1}} // 1,2 -> 2,3
+	grow := &Reassignment{Replicas: []int32{1, 2, 3}, Adding: []int32{3}}                       // 1,2 -> 1,2,3
+	shrink := &Reassignment{Replicas: []int32{1, 2, 3}, Removing: []int32{3}}                   // 1,2,3 -> 1,2
+	cases := []struct {
+		name          string
+		replicas, isr []int32
+		r             *Reassignment
+		rf            int
+		urp           bool
+	}{
+		{"no reassignment", []int32{2, 3, 1}, []int32{2, 1}, nil, 3, true},
+		{"move, old replicas in sync", []int32{2, 3, 1}, []int32{2, 1}, move, 2, false},
+		{"move, adding replica caught up", []int32{2, 3, 1}, []int32{2, 1, 3}, move, 2, false},
+		{"move, an old replica out", []int32{2, 3, 1}, []int32{2}, move, 2, true},
+		// Kafka compares counts: a caught-up adding replica makes up for
+		// an old one out of sync.
+		{"move, counts compared", []int32{2, 3, 1}, []int32{2, 3}, move, 2, false},
+		{"replication factor grows", []int32{1, 2, 3}, []int32{1, 2}, grow, 2, false},
+		{"replication factor shrinks", []int32{1, 2, 3}, []int32{1, 2}, shrink, 3, true},
+		// Completed between the two reads: none of the partition's
+		// replicas is being added or removed any more.
+		{"completed since", []int32{4, 2}, []int32{4}, move, 2, true},
+		{"completed since, in sync", []int32{4, 2}, []int32{4, 2}, move, 2, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ReplicationFactor(c.replicas, c.r); got != c.rf {
+				t.Errorf("ReplicationFactor = %d, want %d", got, c.rf)
+			}
+			h := ClassifyMoving(c.replicas[0], c.replicas, c.isr, 2, live, c.r)
+			if h.UnderReplicated != c.urp {
+				t.Errorf("ClassifyMoving under-replicated = %v, want %v", h.UnderReplicated, c.urp)
+			}
+			p := Partition{Leader: c.replicas[0], Replicas: c.replicas, ISR: c.isr, Reassignment: c.r}
+			if got := ClassifyPartition(p, 2, live); got != h {
+				t.Errorf("ClassifyPartition = %+v, want %+v", got, h)
+			}
+			// Min ISR does not depend on the reassignment.
+			if plain := Classify(c.replicas[0], c.replicas, c.isr, 2, live); plain.UnderMinISR != h.UnderMinISR || plain.AtMinISR != h.AtMinISR {
+				t.Errorf("min ISR verdicts changed: %+v vs %+v", h, plain)
+			}
+			if MayBeReassigning(c.replicas, c.isr) != (len(c.isr) < len(c.replicas)) {
+				t.Error("MayBeReassigning")
+			}
+			if !MayBeReassigning(c.replicas, c.isr) && h.UnderReplicated {
+				t.Error("under-replicated although the ISR is full")
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil"
 	"github.com/kctl-dev/kctl/pkg/cli/cmdutil/configcmd"
+	"github.com/kctl-dev/kctl/pkg/errs"
 	"github.com/kctl-dev/kctl/pkg/kafka"
 	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/topics"
@@ -83,7 +84,8 @@ overrides and inherited broker values, as kafka-topics.sh shows them).
 The health filters answer "which partitions are in trouble, and why" across the
 whole cluster (or the named topics), with the meaning kafka-topics.sh gives them:
 
-  --under-replicated-partitions  the ISR is smaller than the replica set
+  --under-replicated-partitions  the ISR is smaller than the replica set, less
+                                 the replicas a reassignment is adding
   --under-min-isr-partitions     no leader, or the ISR is smaller than the topic's
                                  effective min.insync.replicas (acks=all fails)
   --at-min-isr-partitions        the ISR equals min.insync.replicas (one more
@@ -96,9 +98,12 @@ matching partitions are printed, one table, no topic headers (as kafka-topics.sh
 
 Requests: one Metadata request, whatever the topic count. A filter adds one
 DescribeConfigs request asking min.insync.replicas of all the topics involved
-(and the broker default); --configs makes it ask every config. --offsets adds
-two ListOffsets requests (earliest, latest) per leader broker, all leaders at
-once.
+(and the broker default); --configs makes it ask every config.
+--under-replicated-partitions adds, in parallel, one ListPartitionReassignments
+to the controller about the partitions whose ISR is smaller than their replica
+set (none on a healthy cluster); other views count every replica. --offsets
+adds two ListOffsets requests (earliest, latest) per leader broker, all leaders
+at once.
 
 JSON: configs is null without --configs; underMinIsr and atMinIsr are null
 when min.insync.replicas was not fetched (no filter, no --configs), except
@@ -122,7 +127,7 @@ that a leaderless partition is always under min ISR.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Pattern, "pattern", "", "only topics whose whole name matches this regular expression")
 	fl.BoolVar(&opts.ExcludeInternal, "exclude-internal", false, "leave out internal topics such as __consumer_offsets")
-	fl.BoolVar(&opts.Filter.UnderReplicated, "under-replicated-partitions", false, "only partitions whose ISR is smaller than the replica set")
+	fl.BoolVar(&opts.Filter.UnderReplicated, "under-replicated-partitions", false, "only partitions whose ISR is smaller than the replica set (less the replicas a reassignment is adding)")
 	fl.BoolVar(&opts.Filter.UnderMinISR, "under-min-isr-partitions", false, "only partitions without a leader or with fewer in-sync replicas than min.insync.replicas")
 	fl.BoolVar(&opts.Filter.AtMinISR, "at-min-isr-partitions", false, "only partitions whose ISR count equals min.insync.replicas")
 	fl.BoolVar(&opts.Filter.Unavailable, "unavailable-partitions", false, "only partitions without a leader or whose leader is not a live broker")
@@ -174,6 +179,21 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 			}
 		}
 	}
+	// kafka-topics.sh does not count the replicas a reassignment is adding
+	// as missing. Only --under-replicated-partitions picks rows by it, and
+	// only a partition whose ISR is smaller than its replicas can change
+	// verdict: ask the controller about those alone (nothing on a healthy
+	// cluster), in parallel with the configs.
+	var candidates []kafka.TopicPartition
+	if o.Filter.UnderReplicated {
+		for _, t := range ts {
+			for _, pi := range t.Partitions {
+				if topics.MayBeReassigning(pi.Replicas, pi.ISR) {
+					candidates = append(candidates, kafka.TopicPartition{Topic: t.Name, Partition: pi.Partition})
+				}
+			}
+		}
+	}
 	// One DescribeConfigs for every topic involved. It asks only
 	// min.insync.replicas unless --configs wants every config: when a broker
 	// dies on a cluster with thousands of topics, every topic has a matching
@@ -181,15 +201,37 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 	minISR := map[string]int{}
 	configs := map[string]map[string]string{}
 	gone := map[string]bool{}
-	if len(needCfg) > 0 {
-		var full []string
-		if o.Configs {
-			full = needCfg
-		}
-		vals, entries, cfgFailed, err := a.TopicConfigs(ctx, needCfg, []string{kafka.MinISRKey}, full)
-		if err != nil {
+	var (
+		vals               map[string]map[string]string
+		entries            map[string][]kafka.ConfigEntry
+		cfgFailed          map[string]error
+		moving             map[kafka.TopicPartition]*topics.Reassignment
+		movingErr          error
+		full               []string
+		asked, askedMoving = len(needCfg) > 0, len(candidates) > 0
+	)
+	if o.Configs {
+		full = needCfg
+	}
+	err = kafka.Parallel(
+		func() (err error) {
+			if asked {
+				vals, entries, cfgFailed, err = a.TopicConfigs(ctx, needCfg, []string{kafka.MinISRKey}, full)
+			}
 			return err
-		}
+		},
+		func() error {
+			if askedMoving {
+				moving, movingErr = a.Moving(ctx, candidates)
+			}
+			return nil
+		},
+	)
+	if err != nil {
+		return err
+	}
+	movingErr = reportMoving(o.F, movingErr)
+	if asked {
 		for _, name := range needCfg {
 			e := cfgFailed[name]
 			switch {
@@ -224,7 +266,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		}
 		m := matched{t: t}
 		for j, pi := range t.Partitions {
-			if o.Filter.Match(topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)) {
+			if o.Filter.Match(classify(t.Name, pi, minISR[t.Name], live, moving)) {
 				m.parts = append(m.parts, j)
 			}
 		}
@@ -263,7 +305,7 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		_, known := minISR[t.Name]
 		for _, j := range m.parts {
 			pi := t.Partitions[j]
-			h := topics.Classify(pi.Leader, pi.Replicas, pi.ISR, minISR[t.Name], live)
+			h := classify(t.Name, pi, minISR[t.Name], live, moving)
 			pv := PartitionView{Partition: pi.Partition, Leader: pi.Leader, Replicas: nonNil(pi.Replicas), ISR: nonNil(pi.ISR),
 				OfflineReplicas: nonNil(pi.OfflineReplicas), UnderReplicated: h.UnderReplicated, Unavailable: h.Unavailable, health: h}
 			leaderless := !topics.HasLeader(pi.Leader, live)
@@ -293,12 +335,45 @@ func RunDescribe(parent context.Context, o *DescribeOptions) error {
 		if err != nil {
 			return err
 		}
-		return partial(failed, "topic")
+		return describeExit(failed, movingErr)
 	}
 	if err := printDescribeTable(o, p, v, filtering); err != nil {
 		return err
 	}
-	return partial(failed, "topic")
+	return describeExit(failed, movingErr)
+}
+
+// classify judges one partition; moving holds the reassignments in
+// progress among the partitions asked about (nil: none asked).
+func classify(topic string, pi kafka.PartitionInfo, minISR int, live map[int32]bool, moving map[kafka.TopicPartition]*topics.Reassignment) topics.Health {
+	r := moving[kafka.TopicPartition{Topic: topic, Partition: pi.Partition}]
+	return topics.ClassifyMoving(pi.Leader, pi.Replicas, pi.ISR, minISR, live, r)
+}
+
+// reportMoving says on stderr why the reassignments in progress are
+// unknown; every partition then counts all its replicas. A cluster that
+// does not list them to this client (Kafka before 2.4, no DESCRIBE on the
+// cluster) is what kafka-topics.sh silently accepts: a note. Any other
+// failure is returned, to end the run with the partial-failure exit code.
+func reportMoving(f *cmdutil.Factory, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, kafka.ErrReassignmentsUnavailable) {
+		f.Warnf("Note: %v; partitions being reassigned count the replicas they are adding as missing", err)
+		return nil
+	}
+	f.Warnf("Warning: %v; partitions being reassigned count the replicas they are adding as missing", err)
+	return err
+}
+
+// describeExit is the run's error: failed topics first, then reassignments
+// that could not be read.
+func describeExit(failed int, movingErr error) error {
+	if err := partial(failed, "topic"); err != nil || movingErr == nil {
+		return err
+	}
+	return &errs.PartialFailure{Msg: "partition reassignments unknown (see above)"}
 }
 
 // fetchOffsets asks earliest and latest offsets of tps, the two plans in

@@ -238,10 +238,16 @@ func TestDescribeRequestBudget(t *testing.T) {
 	if got := run(&topic.DescribeOptions{}); !reflect.DeepEqual(got, map[string]int{"Metadata": 1}) {
 		t.Errorf("describe: %v", got)
 	}
-	for _, f := range []topics.Filter{{UnderReplicated: true}, {UnderMinISR: true}, {AtMinISR: true, Unavailable: true, LeaderNotPreferred: true}} {
+	for _, f := range []topics.Filter{{UnderMinISR: true}, {AtMinISR: true, Unavailable: true, LeaderNotPreferred: true}} {
 		if got := run(&topic.DescribeOptions{Filter: f}); !reflect.DeepEqual(got, map[string]int{"Metadata": 1, "DescribeConfigs": 1}) {
 			t.Errorf("describe %+v: %v", f, got)
 		}
+	}
+	// --under-replicated-partitions with partitions whose ISR is short:
+	// one ListPartitionReassignments asks the controller whether they are
+	// being reassigned (kafka-topics.sh does not count adding replicas).
+	if got := run(&topic.DescribeOptions{Filter: topics.Filter{UnderReplicated: true}}); !reflect.DeepEqual(got, map[string]int{"Metadata": 1, "DescribeConfigs": 1, "ListPartitionReassignments": 1}) {
+		t.Errorf("describe --under-replicated-partitions: %v", got)
 	}
 	lr := func() map[string]int {
 		c.Counter.Reset()
