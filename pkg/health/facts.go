@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kctl-dev/kctl/pkg/lag"
+	"github.com/kctl-dev/kctl/pkg/output/text"
 	"github.com/kctl-dev/kctl/pkg/topics"
 )
 
@@ -158,7 +159,7 @@ func TopicFacts(md ClusterMetadata, minISR MinISRRead, hidden string) (*Controll
 				}
 			}
 			if h.UnderReplicated {
-				p.UnderReplicated = append(p.UnderReplicated, fmt.Sprintf("%s isr %d of %d replicas", name, len(pt.ISR), len(pt.Replicas)))
+				p.UnderReplicated = append(p.UnderReplicated, urpDetail(name, pt))
 			}
 			if h.AtMinISR {
 				p.AtMinISR = append(p.AtMinISR, fmt.Sprintf("%s isr %d = min %d", name, len(pt.ISR), least))
@@ -167,6 +168,17 @@ func TopicFacts(md ClusterMetadata, minISR MinISRRead, hidden string) (*Controll
 	}
 	p.Hidden = hidden
 	return ctl, p
+}
+
+// urpDetail names an under-replicated partition, its ISR size and the
+// replica count it is held against; during a reassignment, the replicas
+// being added, which do not count (topics.ReplicationFactor).
+func urpDetail(name string, pt topics.Partition) string {
+	rf := topics.ReplicationFactor(pt.Replicas, pt.Reassignment)
+	if rf == len(pt.Replicas) || pt.Reassignment == nil {
+		return fmt.Sprintf("%s isr %d of %d replicas", name, len(pt.ISR), len(pt.Replicas))
+	}
+	return fmt.Sprintf("%s isr %d of %d replicas (reassigning: %d replicas, adding %s)", name, len(pt.ISR), rf, len(pt.Replicas), text.IDs(pt.Reassignment.Adding))
 }
 
 func leaderNote(leader int32) string {

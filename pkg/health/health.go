@@ -288,6 +288,10 @@ type Partitions struct {
 	// their leaderless partitions count as under min ISR, so the two
 	// min-ISR checks may not say OK.
 	MinISRErrors []string
+	// ReassignmentsErr says why the reassignments in progress could not
+	// be read: partitions being moved may count the replicas they are
+	// adding as missing, so the under-replicated count is an upper bound.
+	ReassignmentsErr string
 }
 
 // Groups are the consumer groups the run selected.
@@ -565,6 +569,10 @@ func partitionCheck(name string, p *Partitions) Check {
 			c.Message += " (this principal may not describe every topic)"
 		}
 		c.Details = capDetails(append(c.Details, p.Hidden))
+	}
+	if p.ReassignmentsErr != "" && name == CheckUnderReplicated && n > 0 {
+		c.Message += " (reassignments unknown: partitions being moved may be counted)"
+		c.Details = capDetails(append(c.Details, p.ReassignmentsErr))
 	}
 	if len(p.MinISRErrors) > 0 && (name == CheckUnderMinISR || name == CheckAtMinISR) {
 		c.Status = Worst(c.Status, Unknown)

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/kctl-dev/kctl/pkg/config"
 	"github.com/kctl-dev/kctl/pkg/health"
@@ -15,10 +16,14 @@ type HealthPlan struct {
 	Brokers bool // probe every broker of the metadata (brokers check)
 	Certs   bool // read every broker's certificate (tls-expiry check)
 	// Topics: one Metadata for every topic (controller and partition
-	// checks); with MinISR also one DescribeConfigs carrying every topic.
-	Topics bool
-	MinISR bool
-	Quorum bool // one DescribeQuorum
+	// checks); with MinISR also one DescribeConfigs carrying every topic;
+	// with Reassignments (the under-replicated check) also, in parallel,
+	// one ListPartitionReassignments to the controller about the
+	// partitions whose ISR is smaller than their replicas, if any.
+	Topics        bool
+	MinISR        bool
+	Reassignments bool
+	Quorum        bool // one DescribeQuorum
 	// Lag is the lag read of the selected groups (nil: none); Groups and
 	// GroupPattern name them when it fails.
 	Lag          *LagQuery
@@ -104,7 +109,7 @@ func (a *Admin) HealthFacts(ctx context.Context, plan HealthPlan) health.Facts {
 				p *health.Partitions
 			}
 			r, err := Do(ctx, "topic metadata", func() (res, error) {
-				c, p := a.topicFacts(ctx, plan.MinISR)
+				c, p := a.topicFacts(ctx, plan.MinISR, plan.Reassignments)
 				return res{c, p}, nil
 			})
 			if err != nil {
@@ -149,9 +154,12 @@ func healthProbes(probes []BrokerProbe) []health.Probe {
 	return out
 }
 
-// topicFacts runs the topic plan: one Metadata for every topic, then, when
-// a min-ISR check needs it, one DescribeConfigs carrying every topic.
-func (a *Admin) topicFacts(ctx context.Context, needMinISR bool) (*health.Controller, *health.Partitions) {
+// topicFacts runs the topic plan: one Metadata for every topic, then, in
+// parallel, one DescribeConfigs carrying every topic when a min-ISR check
+// needs it, and one ListPartitionReassignments when the under-replicated
+// check needs it and some partition's ISR is smaller than its replicas
+// (kafka-topics.sh does not count the replicas a reassignment is adding).
+func (a *Admin) topicFacts(ctx context.Context, needMinISR, needMoving bool) (*health.Controller, *health.Partitions) {
 	// Kafka leaves the topics this principal may not describe out of the
 	// answer without a word: ask, in parallel, whether it may describe
 	// every topic, so a blind run is UNKNOWN, not OK.
@@ -165,21 +173,64 @@ func (a *Admin) topicFacts(ctx context.Context, needMinISR bool) (*health.Contro
 		hm.Brokers = append(hm.Brokers, health.MetadataBroker{ID: b.ID, Addr: b.Addr})
 	}
 	var names []string
+	var candidates []TopicPartition
 	for _, t := range md.Topics {
 		ht := health.TopicMetadata{Name: t.Name, Internal: t.Internal, Err: t.Err}
 		if t.Err == nil {
 			names = append(names, t.Name)
 			for _, pt := range t.Partitions {
 				ht.Partitions = append(ht.Partitions, partitionState(pt))
+				if needMoving && topics.MayBeReassigning(pt.Replicas, pt.ISR) {
+					candidates = append(candidates, TopicPartition{Topic: t.Name, Partition: pt.Partition})
+				}
 			}
 		}
 		hm.Topics = append(hm.Topics, ht)
 	}
-	var minISR health.MinISRRead
-	if needMinISR && len(names) > 0 {
-		minISR.Values, minISR.Failed, minISR.Err = a.MinInsyncReplicas(ctx, names)
+	var (
+		minISR    health.MinISRRead
+		moving    map[TopicPartition]*topics.Reassignment
+		movingErr error
+	)
+	_ = Parallel(
+		func() error {
+			if needMinISR && len(names) > 0 {
+				minISR.Values, minISR.Failed, minISR.Err = a.MinInsyncReplicas(ctx, names)
+			}
+			return nil
+		},
+		func() error {
+			if len(candidates) == 0 {
+				return nil
+			}
+			// A controller that never answers must not cost the partition
+			// checks: give it half of what is left, then count every
+			// replica.
+			mctx := ctx
+			if dl, ok := ctx.Deadline(); ok {
+				var cancel context.CancelFunc
+				mctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
+				defer cancel()
+			}
+			moving, movingErr = a.Moving(mctx, candidates)
+			return nil
+		},
+	)
+	for i := range hm.Topics {
+		ps := hm.Topics[i].Partitions
+		for j := range ps {
+			ps[j].Reassignment = moving[TopicPartition{Topic: hm.Topics[i].Name, Partition: ps[j].Partition}]
+		}
 	}
-	return health.TopicFacts(hm, minISR, hidden())
+	c, p := health.TopicFacts(hm, minISR, hidden())
+	switch {
+	case errors.Is(movingErr, ErrReassignmentsUnavailable):
+		// What kafka-topics.sh accepts silently: every replica counts.
+		a.logf("%v: every replica counts", movingErr)
+	case movingErr != nil:
+		p.ReassignmentsErr = movingErr.Error()
+	}
+	return c, p
 }
 
 // partitionState is a partition's replica state for pkg/topics.

@@ -62,7 +62,8 @@ Checks (select with --checks; the default is every check that applies):
   controller          a controller is present and is a live broker
   offline-partitions  partitions without a live leader: CRITICAL when > 0
   under-min-isr       ISR below min.insync.replicas (acks=all writes fail): CRITICAL when > 0
-  under-replicated    ISR smaller than the replica set: WARNING when > 0
+  under-replicated    ISR smaller than the replica set, less the replicas a
+                      reassignment is adding (as kafka-topics.sh): WARNING when > 0
   at-min-isr          ISR equal to min.insync.replicas: WARNING when > 0
   consumer-lag        per selected group (--group, --group-pattern): total lag
                       against --lag-warn/--lag-crit, max time lag against
@@ -302,8 +303,11 @@ func (o *Options) plan(checks []string) kafka.HealthPlan {
 		Certs:   o.wants(checks, health.CheckTLSExpiry),
 		Topics:  o.wants(checks, health.CheckController, health.CheckOffline, health.CheckUnderMinISR, health.CheckUnderReplicated, health.CheckAtMinISR),
 		MinISR:  o.wants(checks, health.CheckUnderMinISR, health.CheckAtMinISR),
-		Quorum:  o.wants(checks, health.CheckQuorum),
-		Groups:  o.Groups, GroupPattern: o.GroupPattern,
+		// kafka-topics.sh does not count the replicas a reassignment is
+		// adding: ask about the partitions with a short ISR, if any.
+		Reassignments: o.wants(checks, health.CheckUnderReplicated),
+		Quorum:        o.wants(checks, health.CheckQuorum),
+		Groups:        o.Groups, GroupPattern: o.GroupPattern,
 	}
 	if o.wants(checks, health.CheckConsumerLag) {
 		p.Lag = &kafka.LagQuery{Groups: o.Groups, Pattern: o.pattern, TimeLag: true}
