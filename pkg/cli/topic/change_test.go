@@ -1,6 +1,7 @@
 package topic_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -278,6 +279,43 @@ func TestBrokerConfig(t *testing.T) {
 			t.Errorf("%v: %d %q", args, r.Code, r.Stderr)
 		}
 	}
+}
+
+// config set and delete name the changed configs in setKeys and
+// deletedKeys, both always arrays: "deleted" is a boolean in every other
+// delete view (topic, group, acl, user delete).
+func TestConfigSetDeleteJSON(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 1})
+	if err := c.CreateTopic(context.Background(), "orders", 1, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"topic", "config", "set", "orders", "retention.ms=1000", "cleanup.policy=compact"},
+			`{"resourceType":"topic","name":"orders","setKeys":["cleanup.policy","retention.ms"],"deletedKeys":[],"validateOnly":false}`},
+		{[]string{"topic", "config", "delete", "orders", "cleanup.policy", "--validate-only"},
+			`{"resourceType":"topic","name":"orders","setKeys":[],"deletedKeys":["cleanup.policy"],"validateOnly":true}`},
+		{[]string{"broker", "config", "set", "--default", "min.insync.replicas=1"},
+			`{"resourceType":"broker","name":null,"setKeys":["min.insync.replicas"],"deletedKeys":[],"validateOnly":false}`},
+		{[]string{"broker", "config", "delete", "0", "log.retention.ms"},
+			`{"resourceType":"broker","name":"0","setKeys":[],"deletedKeys":["log.retention.ms"],"validateOnly":false}`},
+	} {
+		r := kctl(t, c, append(tc.args, "-o", "json")...)
+		if got := compactJSON(t, r.Stdout); r.Code != 0 || got != tc.want {
+			t.Errorf("%v: %d %s %s\nwant %s", tc.args, r.Code, got, r.Stderr, tc.want)
+		}
+	}
+}
+
+func compactJSON(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		t.Fatalf("%v: %q", err, s)
+	}
+	return b.String()
 }
 
 func brokerRes(id string) kafka.ConfigResource {

@@ -230,13 +230,16 @@ func describeRes(r kafka.ConfigResource) string {
 	return r.String()
 }
 
-// AlterView is the JSON shape of `config set|delete`. Values are
-// not echoed: a config may be a secret.
+// AlterView is the JSON shape of `config set|delete`: the names of the
+// configs set and of those deleted, both always arrays (one of them [] for
+// either verb). Not "set"/"deleted": deleted is a boolean in every other
+// delete view (topic, group, acl, user). Values are not echoed: a config
+// may be a secret.
 type AlterView struct {
 	ResourceType string   `json:"resourceType"`
 	Name         *string  `json:"name"`
-	Set          []string `json:"set,omitempty"`
-	Deleted      []string `json:"deleted,omitempty"`
+	SetKeys      []string `json:"setKeys"`
+	DeletedKeys  []string `json:"deletedKeys"`
 	ValidateOnly bool     `json:"validateOnly"`
 }
 
@@ -261,13 +264,14 @@ func RunAlter(parent context.Context, o *Options) error {
 		}
 		return err
 	}
-	v := AlterView{ResourceType: o.Resource.Type.String(), Name: text.Null(o.Resource.Name), ValidateOnly: o.ValidateOnly}
+	v := AlterView{ResourceType: o.Resource.Type.String(), Name: text.Null(o.Resource.Name),
+		SetKeys: []string{}, DeletedKeys: []string{}, ValidateOnly: o.ValidateOnly}
 	verb := "set"
 	if o.Delete {
-		v.Deleted = o.Keys
+		v.DeletedKeys = o.Keys
 		verb = "deleted"
 	} else {
-		v.Set = o.Keys
+		v.SetKeys = o.Keys
 	}
 	if done, err := p.Data(v); done {
 		return err
