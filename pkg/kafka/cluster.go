@@ -126,6 +126,7 @@ func (a *Admin) APIVersions(ctx context.Context) (addr string, apis []APIVersion
 }
 
 type apiVersionsAnswer3 struct {
+	id   int32 // the broker's id in the metadata
 	addr string
 	resp *sarama.ApiVersionsResponse
 }
@@ -140,19 +141,19 @@ func (a *Admin) apiVersions(ctx context.Context, version int16) (apiVersionsAnsw
 	}
 	r, err := Do(ctx, "broker "+b.Addr()+": ApiVersions", func() (apiVersionsAnswer3, error) {
 		if err := a.connected(b.Broker); err != nil {
-			return apiVersionsAnswer3{b.Addr(), nil}, err
+			return apiVersionsAnswer3{b.ID(), b.Addr(), nil}, err
 		}
 		// v3 is what every broker from 2.4 answers; older ones answer
 		// with an UNSUPPORTED_VERSION error and their range at v0, which
 		// sarama's client already negotiated at connect.
 		resp, err := b.ApiVersions(&sarama.ApiVersionsRequest{Version: version, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
 		if err != nil {
-			return apiVersionsAnswer3{b.Addr(), nil}, a.classify(b.Addr(), err)
+			return apiVersionsAnswer3{b.ID(), b.Addr(), nil}, a.classify(b.Addr(), err)
 		}
-		return apiVersionsAnswer3{b.Addr(), resp}, nil
+		return apiVersionsAnswer3{b.ID(), b.Addr(), resp}, nil
 	})
 	if err != nil {
-		r.addr = b.Addr()
+		r.id, r.addr = b.ID(), b.Addr()
 	}
 	return r, err
 }

@@ -21,9 +21,12 @@ type Feature struct {
 // Features is the answer of `kctl cluster features`.
 type Features struct {
 	// Epoch is the finalized features' epoch, -1 when unknown.
-	Epoch      int64     `json:"epoch"`
-	Features   []Feature `json:"features"`
-	AnsweredBy string    `json:"answeredBy"`
+	Epoch    int64     `json:"epoch"`
+	Features []Feature `json:"features"`
+	// AnsweredBy is the id of the broker that answered and
+	// AnsweredByAddress its address, as in cluster quorum.
+	AnsweredBy        int32  `json:"answeredBy"`
+	AnsweredByAddress string `json:"answeredByAddress"`
 }
 
 // DescribeFeatures reads the features from one ApiVersions answer, as
@@ -39,7 +42,7 @@ func (a *Admin) DescribeFeatures(ctx context.Context) (*Features, error) {
 	if r.resp.ErrorCode != 0 {
 		return nil, fmt.Errorf("broker %s: ApiVersions: %v", r.addr, sarama.KError(r.resp.ErrorCode))
 	}
-	out := &Features{Epoch: r.resp.FinalizedFeaturesEpoch, AnsweredBy: r.addr, Features: []Feature{}}
+	out := &Features{Epoch: r.resp.FinalizedFeaturesEpoch, AnsweredBy: r.id, AnsweredByAddress: r.addr, Features: []Feature{}}
 	byName := map[string]*Feature{}
 	get := func(n string) *Feature {
 		if f, ok := byName[n]; ok {

@@ -25,12 +25,14 @@ var ErrQuorumUnsupported = errors.New("the broker does not offer DescribeQuorum 
 // the quorum leader sees it. Lag is the leader's log end offset minus this
 // replica's. Timestamps are epoch milliseconds, -1 when unknown (v0).
 type QuorumReplica struct {
-	ID                    int32  `json:"id"`
-	DirectoryID           string `json:"directoryId,omitempty"`
-	LogEndOffset          int64  `json:"logEndOffset"`
-	Lag                   int64  `json:"lag"`
-	LastFetchTimestamp    int64  `json:"lastFetchTimestamp"`
-	LastCaughtUpTimestamp int64  `json:"lastCaughtUpTimestamp"`
+	ID int32 `json:"id"`
+	// DirectoryID is null when Kafka sends none (before v2, KIP-853, or
+	// all zero).
+	DirectoryID           *string `json:"directoryId"`
+	LogEndOffset          int64   `json:"logEndOffset"`
+	Lag                   int64   `json:"lag"`
+	LastFetchTimestamp    int64   `json:"lastFetchTimestamp"`
+	LastCaughtUpTimestamp int64   `json:"lastCaughtUpTimestamp"`
 	// Status is "Leader", "Follower" (a voter) or "Observer" (a broker
 	// that only replicates the metadata log), as kafka-metadata-quorum.sh
 	// prints it.
@@ -49,9 +51,11 @@ type Quorum struct {
 	MaxFollowerLagTimeMs int64           `json:"maxFollowerLagTimeMs"`
 	Voters               []QuorumReplica `json:"voters"`
 	Observers            []QuorumReplica `json:"observers"`
-	// AnsweredBy is the broker that answered (brokers forward the request
-	// to the active controller).
-	AnsweredBy int32 `json:"answeredBy"`
+	// AnsweredBy is the id of the broker that answered (brokers forward
+	// the request to the active controller), AnsweredByAddress its
+	// address, as in cluster features.
+	AnsweredBy        int32  `json:"answeredBy"`
+	AnsweredByAddress string `json:"answeredByAddress"`
 }
 
 const (
@@ -113,7 +117,7 @@ func (a *Admin) DescribeQuorum(ctx context.Context) (*Quorum, error) {
 	if res.err != nil {
 		return nil, fmt.Errorf("%s: %w", what, res.err)
 	}
-	res.q.AnsweredBy = b.ID
+	res.q.AnsweredBy, res.q.AnsweredByAddress = b.ID, b.Addr
 	return res.q, nil
 }
 
@@ -176,7 +180,8 @@ func replicasOf(rs []kmsg.DescribeQuorumResponseTopicPartitionReplicaState) []Qu
 		q := QuorumReplica{ID: r.ReplicaID, LogEndOffset: r.LogEndOffset,
 			LastFetchTimestamp: r.LastFetchTimestamp, LastCaughtUpTimestamp: r.LastCaughtUpTimestamp}
 		if !allZero(r.ReplicaDirectoryID[:]) {
-			q.DirectoryID = base64.RawURLEncoding.EncodeToString(r.ReplicaDirectoryID[:])
+			id := base64.RawURLEncoding.EncodeToString(r.ReplicaDirectoryID[:])
+			q.DirectoryID = &id
 		}
 		out = append(out, q)
 	}

@@ -1,6 +1,8 @@
 package cluster_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -49,5 +51,24 @@ func TestFeatures(t *testing.T) {
 	// features; nothing else but the Metadata of connecting.
 	if n != 2 || fmt.Sprint(c.Counter.Counts()) != "map[Metadata:1]" {
 		t.Fatalf("%d ApiVersions v4 requests, others %v", n, c.Counter.Counts())
+	}
+	// answeredBy is the broker's id, as in cluster quorum; its address
+	// is answeredByAddress.
+	r = clitest.Run(t, "", "-b", c.Bootstrap(), "cluster", "features", "-o", "json")
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(r.Stdout)); err != nil {
+		t.Fatal(err)
+	}
+	want = `{"epoch":1,"features":[` +
+		`{"name":"eligible.leader.replicas.version","supportedMinVersion":0,"supportedMaxVersion":1,"finalizedVersionLevel":1},` +
+		`{"name":"group.version","supportedMinVersion":0,"supportedMaxVersion":1,"finalizedVersionLevel":1},` +
+		`{"name":"kraft.version","supportedMinVersion":0,"supportedMaxVersion":1,"finalizedVersionLevel":1},` +
+		`{"name":"metadata.version","supportedMinVersion":7,"supportedMaxVersion":33,"finalizedVersionLevel":33},` +
+		`{"name":"share.version","supportedMinVersion":0,"supportedMaxVersion":2,"finalizedVersionLevel":2},` +
+		`{"name":"streams.version","supportedMinVersion":0,"supportedMaxVersion":1,"finalizedVersionLevel":1},` +
+		`{"name":"transaction.version","supportedMinVersion":0,"supportedMaxVersion":2,"finalizedVersionLevel":2}],` +
+		`"answeredBy":0,"answeredByAddress":"` + c.Addrs[0] + `"}`
+	if r.Code != 0 || b.String() != want {
+		t.Fatalf("json: exit %d %s\n got %s\nwant %s", r.Code, r.Stderr, b.String(), want)
 	}
 }
