@@ -31,11 +31,13 @@ type View struct {
 	DurationMs int64   `json:"durationMs"`
 }
 
-// Scope is what the partition checks looked at; null when none ran.
+// Scope is what the partition checks looked at; null when none ran. The
+// numbers are counts, named ...Count as everywhere (partitionCount,
+// memberCount): "topics" and "partitions" are arrays in other views.
 type Scope struct {
-	Topics         int `json:"topics"`
-	Partitions     int `json:"partitions"`
-	InternalTopics int `json:"internalTopics"`
+	TopicCount         int `json:"topicCount"`
+	PartitionCount     int `json:"partitionCount"`
+	InternalTopicCount int `json:"internalTopicCount"`
 	// InternalIncluded: internal topics are checked like the others
 	// (always, in kctl health).
 	InternalIncluded bool `json:"internalIncluded"`
@@ -59,7 +61,7 @@ func (r *Report) Scope() *Scope {
 	if p == nil || p.Err != "" {
 		return nil
 	}
-	return &Scope{Topics: p.Topics, Partitions: p.Total, InternalTopics: p.Internal, InternalIncluded: true, Complete: p.Hidden == ""}
+	return &Scope{TopicCount: p.Topics, PartitionCount: p.Total, InternalTopicCount: p.Internal, InternalIncluded: true, Complete: p.Hidden == ""}
 }
 
 // scopeText is the scope in words: "3 topics, 12 partitions checked
@@ -69,7 +71,7 @@ func (r *Report) scopeText() string {
 	if sc == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s, %s checked (internal topics included)", text.Plural(sc.Topics, "topic", "topics"), text.Plural(sc.Partitions, "partition", "partitions"))
+	s := fmt.Sprintf("%s, %s checked (internal topics included)", text.Plural(sc.TopicCount, "topic", "topics"), text.Plural(sc.PartitionCount, "partition", "partitions"))
 	if !sc.Complete {
 		s += "; this principal may not describe every topic"
 	}
@@ -151,7 +153,7 @@ func (r *Report) Nagios() string {
 	}
 	if sc := r.Scope(); sc != nil && len(r.Checks) > 0 {
 		// How much was seen, so a green line cannot come from a blind check.
-		summary += fmt.Sprintf("; %s, %s checked", text.Plural(sc.Topics, "topic", "topics"), text.Plural(sc.Partitions, "partition", "partitions"))
+		summary += fmt.Sprintf("; %s, %s checked", text.Plural(sc.TopicCount, "topic", "topics"), text.Plural(sc.PartitionCount, "partition", "partitions"))
 	}
 	// '|' starts perfdata: keep it out of the text.
 	line := "KAFKA " + r.Status.String() + " - " + strings.ReplaceAll(oneLine(summary), "|", "/")

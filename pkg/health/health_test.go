@@ -204,7 +204,7 @@ func TestHealthyAllFormats(t *testing.T) {
 		`"broker 1 (k1:9092): CN=k1 expires 2025-09-17T12:00:00Z (200 days)",` +
 		`"broker 2 (k2:9092): CN=k2 expires 2025-06-09T13:00:00Z (100 days)",` +
 		`"broker 3 (k3:9092): CN=k3 expires 2025-12-26T12:00:00Z (300 days)"]}` +
-		`],"scope":{"topics":4,"partitions":12,"internalTopics":0,"internalIncluded":true,"complete":true},"durationMs":250}`
+		`],"scope":{"topicCount":4,"partitionCount":12,"internalTopicCount":0,"internalIncluded":true,"complete":true},"durationMs":250}`
 	if string(b) != wantJSON {
 		t.Errorf("json:\n got %s\nwant %s", b, wantJSON)
 	}

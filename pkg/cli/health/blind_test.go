@@ -60,14 +60,14 @@ func TestHealthBlindPrincipalIsUnknown(t *testing.T) {
 	r = clitest.RunSettings(t, admin, "", "health", "-o", "json")
 	var v struct {
 		Scope *struct {
-			Topics, Partitions, InternalTopics int
-			InternalIncluded, Complete         bool
+			TopicCount, PartitionCount, InternalTopicCount int
+			InternalIncluded, Complete                     bool
 		} `json:"scope"`
 	}
 	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || v.Scope == nil {
 		t.Fatalf("json: %v %s", err, r.Stdout)
 	}
-	if got := *v.Scope; got.Topics != 2 || got.Partitions != 5 || got.InternalTopics != 0 || !got.InternalIncluded || !got.Complete {
+	if got := *v.Scope; got.TopicCount != 2 || got.PartitionCount != 5 || got.InternalTopicCount != 0 || !got.InternalIncluded || !got.Complete {
 		t.Errorf("admin scope %+v", got)
 	}
 }

@@ -179,11 +179,11 @@ type healthReport struct {
 		Details []string `json:"details"`
 	} `json:"checks"`
 	Scope *struct {
-		Topics           int  `json:"topics"`
-		Partitions       int  `json:"partitions"`
-		InternalTopics   int  `json:"internalTopics"`
-		InternalIncluded bool `json:"internalIncluded"`
-		Complete         bool `json:"complete"`
+		TopicCount         int  `json:"topicCount"`
+		PartitionCount     int  `json:"partitionCount"`
+		InternalTopicCount int  `json:"internalTopicCount"`
+		InternalIncluded   bool `json:"internalIncluded"`
+		Complete           bool `json:"complete"`
 	} `json:"scope"`
 }
 
@@ -236,7 +236,7 @@ func TestHealthOnRealKafka(t *testing.T) {
 	if counts["at-min-isr"] != parts || parts < 3 {
 		t.Fatalf("kafka-topics: %d at min ISR of %d partitions", counts["at-min-isr"], parts)
 	}
-	if rep.Scope == nil || rep.Scope.Topics != topics || rep.Scope.Partitions != parts || !rep.Scope.Complete || !rep.Scope.InternalIncluded {
+	if rep.Scope == nil || rep.Scope.TopicCount != topics || rep.Scope.PartitionCount != parts || !rep.Scope.Complete || !rep.Scope.InternalIncluded {
 		t.Errorf("scope %+v, kafka-topics --describe: %d topics, %d partitions", rep.Scope, topics, parts)
 	}
 	seen := map[string]bool{}
@@ -259,7 +259,7 @@ func TestHealthOnRealKafka(t *testing.T) {
 		t.Errorf("status %s, checks %v", rep.Status, seen)
 	}
 	rep = runHealth(t, admin, 0, "--checks", "brokers,controller,offline-partitions,under-min-isr,under-replicated,tls-expiry")
-	if rep.Status != "OK" || len(rep.Checks) != 6 || rep.Scope == nil || rep.Scope.Partitions != parts {
+	if rep.Status != "OK" || len(rep.Checks) != 6 || rep.Scope == nil || rep.Scope.PartitionCount != parts {
 		t.Errorf("without at-min-isr: %+v", rep)
 	}
 }
@@ -347,7 +347,7 @@ func TestUserWithoutACLsOnRealKafka(t *testing.T) {
 	}
 	// Health: blind, so UNKNOWN.
 	rep := runHealth(t, carol, 3)
-	if rep.Status != "UNKNOWN" || rep.Scope == nil || rep.Scope.Complete || rep.Scope.Topics != 0 {
+	if rep.Status != "UNKNOWN" || rep.Scope == nil || rep.Scope.Complete || rep.Scope.TopicCount != 0 {
 		t.Errorf("health as sec-carol: %s scope %+v", rep.Status, rep.Scope)
 	}
 }
