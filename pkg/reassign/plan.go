@@ -17,10 +17,12 @@ type Plan struct {
 
 // Assignment is one partition's target replica list (first: preferred leader).
 type Assignment struct {
-	Topic     string   `json:"topic"`
-	Partition int32    `json:"partition"`
-	Replicas  []int32  `json:"replicas"`
-	LogDirs   []string `json:"log_dirs,omitempty"`
+	Topic     string  `json:"topic"`
+	Partition int32   `json:"partition"`
+	Replicas  []int32 `json:"replicas"`
+	// LogDirs is optional in a plan file, as for Kafka's tool; Normalized
+	// (what kctl writes and prints) fills it.
+	LogDirs []string `json:"log_dirs,omitempty"`
 }
 
 // ParsePlan reads a plan strictly: unknown fields, a version other than 1
@@ -44,8 +46,9 @@ func ParsePlan(b []byte) (*Plan, error) {
 	return &p, nil
 }
 
-// Encode writes the plan as Kafka's tool does (one line), sorted.
-func (p *Plan) Encode() []byte {
+// Normalized is the plan as Kafka's tool writes it: sorted, log_dirs
+// "any" for each replica where the plan gives none.
+func (p *Plan) Normalized() *Plan {
 	q := Plan{Version: 1, Partitions: append([]Assignment(nil), p.Partitions...)}
 	SortAssignments(q.Partitions)
 	for i := range q.Partitions {
@@ -56,7 +59,12 @@ func (p *Plan) Encode() []byte {
 			}
 		}
 	}
-	b, _ := json.Marshal(q)
+	return &q
+}
+
+// Encode writes the plan as Kafka's tool does (one line), sorted.
+func (p *Plan) Encode() []byte {
+	b, _ := json.Marshal(p.Normalized())
 	return append(b, '\n')
 }
 

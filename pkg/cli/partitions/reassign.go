@@ -44,17 +44,26 @@ type ReassignOptions struct {
 	RollbackFile string
 }
 
-// ReassignView is the JSON shape of `partitions reassign`.
+// ReassignView is the JSON shape of `partitions reassign`: every key is
+// there for every action, null (or [] for a list) when the action has no
+// value for it.
 type ReassignView struct {
-	Action           string          `json:"action"` // generate, dry-run, execute, verify, cancel
-	Moves            []reassign.Move `json:"moves"`
-	BytesToMove      int64           `json:"bytesToMove"`
-	Plan             *reassign.Plan  `json:"plan,omitempty"`
-	RollbackFile     string          `json:"rollbackFile,omitempty"`
-	Throttle         int64           `json:"throttle,omitempty"`
-	Status           []PartitionStat `json:"status,omitempty"`
+	Action string `json:"action"` // generate, dry-run, execute, verify, cancel
+	// Moves: generate, dry-run and execute; [] for verify and cancel.
+	Moves       []reassign.Move `json:"moves"`
+	BytesToMove int64           `json:"bytesToMove"`
+	// Plan is the proposed plan of --generate, as written to a file.
+	Plan         *reassign.Plan `json:"plan"`
+	RollbackFile *string        `json:"rollbackFile"` // --execute
+	Throttle     *int64         `json:"throttle"`     // --execute --throttle, bytes/s
+	// Status: verify and cancel; [] for the others.
+	Status           []PartitionStat `json:"status"`
 	Complete         bool            `json:"complete"`
 	ThrottlesRemoved bool            `json:"throttlesRemoved"`
+}
+
+func newReassignView(action string) ReassignView {
+	return ReassignView{Action: action, Moves: []reassign.Move{}, Status: []PartitionStat{}}
 }
 
 // PartitionStat is one partition's state in --verify and --cancel.
@@ -191,7 +200,7 @@ func RunReassign(parent context.Context, o *ReassignOptions) error {
 			parts[k] = reassign.Partition{Topic: t.Name, Partition: pi.Partition, Leader: pi.Leader, Replicas: pi.Replicas, ISR: pi.ISR}
 		}
 	}
-	v := ReassignView{}
+	v := newReassignView("dry-run")
 	if o.Generate {
 		for _, t := range o.Topics {
 			if _, ok := counts[t]; !ok {
@@ -214,7 +223,7 @@ func RunReassign(parent context.Context, o *ReassignOptions) error {
 		if plan, err = reassign.Generate(ps, targets); err != nil {
 			return errs.Usagef("%v", err)
 		}
-		v.Action, v.Plan = "generate", plan
+		v.Action, v.Plan = "generate", plan.Normalized()
 	} else if probs := reassign.Validate(plan, brokers, counts); len(probs) > 0 {
 		for _, pr := range probs {
 			o.F.Warnf("Error: %s", pr)
@@ -245,9 +254,6 @@ func RunReassign(parent context.Context, o *ReassignOptions) error {
 		if m.Bytes > 0 {
 			v.BytesToMove += m.Bytes
 		}
-	}
-	if v.Action == "" {
-		v.Action = "dry-run"
 	}
 	if o.Generate && o.Output != "" {
 		if err := writeNew(o.Output, plan.Encode(), 0o644); err != nil {
@@ -287,7 +293,10 @@ func RunReassign(parent context.Context, o *ReassignOptions) error {
 	if err := writeNew(rb, reassign.Current(cur).Encode(), 0o600); err != nil {
 		return err
 	}
-	v.Action, v.RollbackFile, v.Throttle = "execute", rb, o.Throttle
+	v.Action, v.RollbackFile = "execute", &rb
+	if o.Throttle > 0 {
+		v.Throttle = &o.Throttle
+	}
 	if o.Throttle > 0 {
 		if err := setThrottles(ctx, a, reassign.ThrottlesFor(v.Moves), o.Throttle); err != nil {
 			return fmt.Errorf("setting the throttle (nothing reassigned yet; %s holds the current assignment): %w", rb, err)
@@ -441,7 +450,8 @@ func verify(ctx context.Context, o *ReassignOptions, p printer, a *kafka.Admin, 
 	if err != nil {
 		return err
 	}
-	v := ReassignView{Action: "verify", Complete: true}
+	v := newReassignView("verify")
+	v.Complete = true
 	for _, x := range plan.Partitions {
 		tp := kafka.TopicPartition{Topic: x.Topic, Partition: x.Partition}
 		st := PartitionStat{Topic: x.Topic, Partition: x.Partition, Target: x.Replicas, Replicas: current[fmt.Sprintf("%s-%d", x.Topic, x.Partition)], Adding: []int32{}, Removing: []int32{}}
@@ -487,7 +497,8 @@ func cancelMoves(ctx context.Context, o *ReassignOptions, p printer, a *kafka.Ad
 	if err != nil {
 		return err
 	}
-	v := ReassignView{Action: "cancel", Complete: true}
+	v := newReassignView("cancel")
+	v.Complete = true
 	failed := 0
 	for _, x := range plan.Partitions {
 		tp := kafka.TopicPartition{Topic: x.Topic, Partition: x.Partition}

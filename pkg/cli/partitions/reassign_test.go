@@ -1,6 +1,8 @@
 package partitions_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -166,5 +168,47 @@ func TestReassignGenerate(t *testing.T) {
 	}
 	if r := run(t, c, "partitions", "reassign", "--generate", "--topics", "ops-r", "--broker-list", "0,9"); r.Code != 2 || r.Stderr != "Error: broker 9 is not in the cluster\n" {
 		t.Fatalf("unknown broker: exit %d %q", r.Code, r.Stderr)
+	}
+}
+
+// Every action's JSON has every key: null where the action has no value
+// (plan, rollbackFile, throttle), [] for the list it does not fill (moves
+// of --verify and --cancel, status of the others).
+func TestReassignJSONKeysAlwaysThere(t *testing.T) {
+	t.Parallel()
+	c := reassignCluster(t)
+	plan := writePlan(t, `{"version":1,"partitions":[{"topic":"ops-r","partition":0,"replicas":[1,2]}]}`)
+	rb2 := filepath.Join(t.TempDir(), "rb2.json")
+	move := `{"topic":"ops-r","partition":0,"current":[0,1],"target":[1,2],"adding":[2],"removing":[0],"bytesToMove":0}`
+	stat := func(state string) string {
+		return `[{"topic":"ops-r","partition":0,"target":[1,2],"replicas":[0,1],"adding":[],"removing":[],"state":"` + state + `"}]`
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--generate", "--topics", "ops-r", "--broker-list", "0,1,2"},
+			`{"action":"generate","moves":[{"topic":"ops-r","partition":1,"current":[1,0],"target":[1,2],"adding":[2],"removing":[0],"bytesToMove":0}],"bytesToMove":0,` +
+				`"plan":{"version":1,"partitions":[{"topic":"ops-r","partition":0,"replicas":[0,1],"log_dirs":["any","any"]},{"topic":"ops-r","partition":1,"replicas":[1,2],"log_dirs":["any","any"]}]},` +
+				`"rollbackFile":null,"throttle":null,"status":[],"complete":false,"throttlesRemoved":false}`},
+		{[]string{"--plan", plan},
+			`{"action":"dry-run","moves":[` + move + `],"bytesToMove":0,"plan":null,"rollbackFile":null,"throttle":null,"status":[],"complete":false,"throttlesRemoved":false}`},
+		{[]string{"--plan", plan, "--execute", "--throttle", "1000"},
+			`{"action":"execute","moves":[` + move + `],"bytesToMove":0,"plan":null,"rollbackFile":"` + plan + `.rollback.json","throttle":1000,"status":[],"complete":false,"throttlesRemoved":false}`},
+		{[]string{"--plan", plan, "--execute", "--rollback-file", rb2},
+			`{"action":"execute","moves":[` + move + `],"bytesToMove":0,"plan":null,"rollbackFile":"` + rb2 + `","throttle":null,"status":[],"complete":false,"throttlesRemoved":false}`},
+		{[]string{"--plan", plan, "--verify"},
+			`{"action":"verify","moves":[],"bytesToMove":0,"plan":null,"rollbackFile":null,"throttle":null,"status":` + stat("not started") + `,"complete":false,"throttlesRemoved":false}`},
+		{[]string{"--plan", plan, "--cancel"},
+			`{"action":"cancel","moves":[],"bytesToMove":0,"plan":null,"rollbackFile":null,"throttle":null,"status":` + stat("not in progress") + `,"complete":true,"throttlesRemoved":true}`},
+	} {
+		r := run(t, c, append([]string{"partitions", "reassign", "-o", "json"}, tc.args...)...)
+		var b bytes.Buffer
+		if err := json.Compact(&b, []byte(r.Stdout)); err != nil {
+			t.Fatalf("%v: exit %d %v %q %s", tc.args, r.Code, err, r.Stdout, r.Stderr)
+		}
+		if b.String() != tc.want {
+			t.Errorf("%v: exit %d %s\n got %s\nwant %s", tc.args, r.Code, r.Stderr, b.String(), tc.want)
+		}
 	}
 }
