@@ -24,9 +24,15 @@ type Election struct {
 	// NewLeader is the leader a preferred election makes (the first
 	// replica); -1 for unclean elections, where the controller picks a
 	// live replica.
-	NewLeader int32  `json:"newLeader"`
-	Eligible  bool   `json:"eligible"`
-	Reason    string `json:"reason,omitempty"`
+	NewLeader int32 `json:"newLeader"`
+	Eligible  bool  `json:"eligible"`
+	// Reason is why the partition is not eligible; null when it is.
+	Reason *string `json:"reason"`
+}
+
+func reason(format string, a ...any) *string {
+	s := fmt.Sprintf(format, a...)
+	return &s
 }
 
 // PlanElection returns the partitions of ps an election of type typ
@@ -49,19 +55,19 @@ func PlanElection(typ string, ps []Partition, live map[int32]bool) []Election {
 			e := Election{Partition: p, NewLeader: pref, Eligible: true}
 			switch {
 			case !live[pref]:
-				e.Eligible, e.Reason = false, fmt.Sprintf("preferred replica %d is not a live broker", pref)
+				e.Eligible, e.Reason = false, reason("preferred replica %d is not a live broker", pref)
 			case !slices.Contains(p.ISR, pref):
-				e.Eligible, e.Reason = false, fmt.Sprintf("preferred replica %d is not in the ISR", pref)
+				e.Eligible, e.Reason = false, reason("preferred replica %d is not in the ISR", pref)
 			}
 			out = append(out, e)
 		case "unclean":
 			if p.Leader >= 0 {
 				continue
 			}
-			e := Election{Partition: p, NewLeader: -1, Eligible: false, Reason: "no replica is a live broker"}
+			e := Election{Partition: p, NewLeader: -1, Eligible: false, Reason: reason("no replica is a live broker")}
 			for _, r := range p.Replicas {
 				if live[r] {
-					e.Eligible, e.Reason = true, ""
+					e.Eligible, e.Reason = true, nil
 					break
 				}
 			}

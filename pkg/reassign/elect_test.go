@@ -19,15 +19,19 @@ func TestPlanElection(t *testing.T) {
 	show := func(es []Election) string {
 		s := ""
 		for _, e := range es {
-			s += fmt.Sprintf("%d:%d:%v:%s;", e.Partition.Partition, e.NewLeader, e.Eligible, e.Reason)
+			r := "<nil>"
+			if e.Reason != nil {
+				r = *e.Reason
+			}
+			s += fmt.Sprintf("%d:%d:%v:%s;", e.Partition.Partition, e.NewLeader, e.Eligible, r)
 		}
 		return s
 	}
 	if got, want := show(PlanElection("preferred", ps, live)),
-		"1:1:true:;2:3:false:preferred replica 3 is not in the ISR;3:4:false:preferred replica 4 is not a live broker;4:3:false:preferred replica 3 is not in the ISR;5:4:false:preferred replica 4 is not a live broker;"; got != want {
+		"1:1:true:<nil>;2:3:false:preferred replica 3 is not in the ISR;3:4:false:preferred replica 4 is not a live broker;4:3:false:preferred replica 3 is not in the ISR;5:4:false:preferred replica 4 is not a live broker;"; got != want {
 		t.Errorf("preferred:\n got %s\nwant %s", got, want)
 	}
-	if got, want := show(PlanElection("unclean", ps, live)), "4:-1:true:;5:-1:false:no replica is a live broker;"; got != want {
+	if got, want := show(PlanElection("unclean", ps, live)), "4:-1:true:<nil>;5:-1:false:no replica is a live broker;"; got != want {
 		t.Errorf("unclean:\n got %s\nwant %s", got, want)
 	}
 	if got := PlanElection("other", ps, live); got != nil {

@@ -28,7 +28,7 @@ type ElectOptions struct {
 }
 
 // ElectView is the JSON shape of `partitions elect-leaders`. Executed is
-// false for a dry run; each partition's result is "" in a dry run.
+// false for a dry run.
 type ElectView struct {
 	Type       string          `json:"type"`
 	Executed   bool            `json:"executed"`
@@ -37,11 +37,14 @@ type ElectView struct {
 
 // ElectionEntry is one partition the election concerns. Result is
 // "elected", "not needed" (the leader already was the one the election
-// picks), "skipped" (not eligible: see reason), or Kafka's error.
+// picks), "skipped" (not eligible: see reason), or Kafka's error; null
+// for an eligible partition in a dry run (nothing was sent).
 type ElectionEntry struct {
 	reassign.Election
-	Result string `json:"result,omitempty"`
+	Result *string `json:"result"`
 }
+
+func result(s string) *string { return &s }
 
 // ElectHeaders are the table's columns.
 var ElectHeaders = []string{"TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR", "NEW-LEADER", "RESULT"}
@@ -146,7 +149,7 @@ func RunElect(parent context.Context, o *ElectOptions) error {
 		if !o.Execute {
 			for i := range v.Partitions {
 				if !v.Partitions[i].Eligible {
-					v.Partitions[i].Result = "skipped"
+					v.Partitions[i].Result = result("skipped")
 				}
 			}
 		}
@@ -178,17 +181,17 @@ func RunElect(parent context.Context, o *ElectOptions) error {
 	for i := range v.Partitions {
 		e := &v.Partitions[i]
 		if !e.Eligible {
-			e.Result = "skipped"
+			e.Result = result("skipped")
 			failed++
 			continue
 		}
 		switch rerr := res[kafka.TopicPartition{Topic: e.Topic, Partition: e.Partition.Partition}]; {
 		case rerr == nil:
-			e.Result = "elected"
+			e.Result = result("elected")
 		case errors.Is(rerr, kafka.ErrElectionNotNeeded):
-			e.Result = "not needed"
+			e.Result = result("not needed")
 		default:
-			e.Result = rerr.Error()
+			e.Result = result(rerr.Error())
 			failed++
 		}
 	}
@@ -216,10 +219,13 @@ func printElection(o *ElectOptions, p *output.Printer, v ElectView) error {
 		if e.NewLeader < 0 {
 			nl = "a live replica"
 		}
-		res := e.Result
+		res := ""
+		if e.Result != nil {
+			res = *e.Result
+		}
 		switch {
 		case res == "skipped" || (res == "" && !e.Eligible):
-			res = "skipped: " + e.Reason
+			res = "skipped: " + *e.Reason
 		case res == "" && !v.Executed:
 			res = "would elect"
 		}

@@ -1,6 +1,8 @@
 package partitions_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -96,6 +98,23 @@ func TestElectPreferredDryRunAndExecute(t *testing.T) {
 	if len(sent.all()) != 0 {
 		t.Fatalf("dry run sent ElectLeaders %s", sentPartitions(sent.all()))
 	}
+	// The dry run in JSON: reason null for the eligible partition, whose
+	// result is null too (nothing was sent); the others are skipped.
+	r = run(t, c, "partitions", "elect-leaders", "--topic", "ops-e", "-o", "json")
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(r.Stdout)); err != nil {
+		t.Fatalf("dry run json: %v %q %s", err, r.Stdout, r.Stderr)
+	}
+	wantDry := `{"type":"preferred","executed":false,"partitions":[` +
+		`{"topic":"ops-e","partition":0,"leader":1,"replicas":[0,1,2],"isr":[0,1,2],"newLeader":0,"eligible":true,"reason":null,"result":null},` +
+		`{"topic":"ops-e","partition":2,"leader":2,"replicas":[0,1,2],"isr":[1,2],"newLeader":0,"eligible":false,"reason":"preferred replica 0 is not in the ISR","result":"skipped"},` +
+		`{"topic":"ops-e","partition":3,"leader":-1,"replicas":[2,0],"isr":[],"newLeader":2,"eligible":false,"reason":"preferred replica 2 is not in the ISR","result":"skipped"}]}`
+	if r.Code != 0 || b.String() != wantDry {
+		t.Fatalf("dry run json: exit %d %s\n got %s\nwant %s", r.Code, r.Stderr, b.String(), wantDry)
+	}
+	if len(sent.all()) != 0 {
+		t.Fatalf("dry run sent ElectLeaders %s", sentPartitions(sent.all()))
+	}
 
 	// --execute: one ElectLeaders to the controller, carrying only the
 	// electable partition. The one that cannot move makes it exit 1.
@@ -136,6 +155,7 @@ func TestElectPreferredDryRunAndExecute(t *testing.T) {
       ],
       "newLeader": 0,
       "eligible": true,
+      "reason": null,
       "result": "elected"
     }
   ]
