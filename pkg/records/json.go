@@ -89,8 +89,10 @@ func FormatTime(ms int64) string {
 //	 "timestampType":"CreateTime","key":..,"value":..,"headers":[{"key":..,"value":..}]}
 //
 // A key, value or header value that is not text is base64 with a
-// keyEncoding/valueEncoding field; null stays null. Hand-written (no
-// reflection): this is the hot path of consume -o json.
+// keyEncoding/valueEncoding field; null stays null. timestamp and
+// timestampMs are null for a record without a timestamp (NoTimestamp: one
+// produce reads without, which gets the time it is written at).
+// Hand-written (no reflection): this is the hot path of consume -o json.
 func AppendJSON(dst []byte, r *Record, o JSONOptions) []byte {
 	dst = append(dst, `{"topic":`...)
 	dst = appendString(dst, r.Topic)
@@ -98,10 +100,14 @@ func AppendJSON(dst []byte, r *Record, o JSONOptions) []byte {
 	dst = strconv.AppendInt(dst, int64(r.Partition), 10)
 	dst = append(dst, `,"offset":`...)
 	dst = strconv.AppendInt(dst, r.Offset, 10)
-	dst = append(dst, `,"timestamp":"`...)
-	dst = time.UnixMilli(r.Timestamp).UTC().AppendFormat(dst, rfc3339Millis)
-	dst = append(dst, `","timestampMs":`...)
-	dst = strconv.AppendInt(dst, r.Timestamp, 10)
+	if r.Timestamp == NoTimestamp {
+		dst = append(dst, `,"timestamp":null,"timestampMs":null`...)
+	} else {
+		dst = append(dst, `,"timestamp":"`...)
+		dst = time.UnixMilli(r.Timestamp).UTC().AppendFormat(dst, rfc3339Millis)
+		dst = append(dst, `","timestampMs":`...)
+		dst = strconv.AppendInt(dst, r.Timestamp, 10)
+	}
 	dst = append(dst, `,"timestampType":"`...)
 	dst = append(dst, r.TimestampType()...)
 	dst = append(dst, `","key":`...)
@@ -237,7 +243,8 @@ type jsonLine struct {
 
 // DecodeJSON reads one JSON line as consume -o json writes it. The
 // record's Topic and Partition are what the line says (-1: none); the
-// caller decides whether to use them. A truncated value is refused: it
+// caller decides whether to use them. A timestamp left out or null is
+// NoTimestamp. A truncated value is refused: it
 // would write a record that differs from the one read.
 func DecodeJSON(line []byte) (Record, error) {
 	var in jsonLine
@@ -247,7 +254,7 @@ func DecodeJSON(line []byte) (Record, error) {
 	if in.ValueTruncated {
 		return Record{}, fmt.Errorf("the value was truncated by --max-value-bytes when it was read: refusing to write a shortened record")
 	}
-	r := Record{Partition: -1, Timestamp: -1}
+	r := Record{Partition: -1, Timestamp: NoTimestamp}
 	if in.Topic != nil {
 		r.Topic = *in.Topic
 	}

@@ -18,12 +18,16 @@ type Header struct {
 	Value []byte
 }
 
+// NoTimestamp is a record's Timestamp when it has none (Kafka's -1): a
+// record to produce gets the time it is written at.
+const NoTimestamp = -1
+
 // Record is one record as read from, or to be written to, a partition.
 type Record struct {
 	Topic     string
 	Partition int32
 	Offset    int64
-	// Timestamp in epoch milliseconds.
+	// Timestamp in epoch milliseconds; NoTimestamp for none.
 	Timestamp int64
 	// LogAppendTime: the broker set Timestamp (message.timestamp.type).
 	LogAppendTime bool

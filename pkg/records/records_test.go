@@ -101,6 +101,15 @@ func TestJSONRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// No timestamp: timestamp and timestampMs are null, and read back
+	// as none.
+	nots := Record{Topic: "t", Partition: 1, Offset: -1, Timestamp: NoTimestamp, Key: []byte("k"), Value: []byte("v")}
+	if got, want := string(AppendJSON(nil, &nots, JSONOptions{})), `{"topic":"t","partition":1,"offset":-1,"timestamp":null,"timestampMs":null,"timestampType":"CreateTime","key":"k","value":"v","headers":[]}`+"\n"; got != want {
+		t.Errorf("no timestamp:\n got %s want %s", got, want)
+	}
+	if back, err := DecodeJSON(AppendJSON(nil, &nots, JSONOptions{})); err != nil || back.Timestamp != NoTimestamp {
+		t.Errorf("no timestamp read back: %+v %v", back, err)
+	}
 	line := string(AppendJSON(nil, &recs[3], JSONOptions{}))
 	if !strings.Contains(line, `{"key":"kafka_dlt-original-partition","value":"AAAAAw==","valueEncoding":"base64","decoded":"3"}`) ||
 		!strings.Contains(line, `"value":"AWN0bA==","valueEncoding":"base64"`) {

@@ -56,7 +56,8 @@ Input (-o):
                   KEY SEP VALUE, split at the first SEP.
   json            the JSON lines kctl topic consume -o json writes: key, value,
                   headers and timestampMs are written as read (base64 and hex
-                  encodings decoded); topic, partition and offset are ignored,
+                  encodings decoded; a null or missing timestampMs is the time
+                  of writing); topic, partition and offset are ignored,
                   so a dead-letter topic's records can be replayed onto their
                   topic. Blank lines are skipped.
 
@@ -331,7 +332,7 @@ func (rd *inputReader) parse(b []byte) (records.Record, error) {
 		}
 		r.Partition = -1 // where it was read from is no guide
 	} else {
-		r = records.Record{Partition: -1, Timestamp: -1, Value: b}
+		r = records.Record{Partition: -1, Timestamp: records.NoTimestamp, Value: b}
 		if o.KeySeparator != "" {
 			k, v, ok := strings.Cut(string(b), o.KeySeparator)
 			if !ok {

@@ -201,6 +201,22 @@ func TestProduceConsumeRoundTrip(t *testing.T) {
 	if n := len(readAll(t, c, "cons-copy")); n != 8 {
 		t.Fatalf("the dry run wrote: %d records", n)
 	}
+
+	// A record without a timestamp: null timestamps in the dry run, and
+	// produce reads its own dry-run line back (the time is set at write).
+	r = produce(t, c, `{"key":"k1","value":"v1"}`, "cons-copy", "-o", "json", "--dry-run")
+	want := `{"topic":"cons-copy","partition":0,"offset":-1,"timestamp":null,"timestampMs":null,"timestampType":"CreateTime","key":"k1","value":"v1","headers":[]}` + "\n"
+	if r.Code != 0 || r.Stdout != want {
+		t.Fatalf("dry run without a timestamp: exit %d %s\n got %s want %s", r.Code, r.Stderr, r.Stdout, want)
+	}
+	before := time.Now().Add(-time.Second)
+	if r := produce(t, c, r.Stdout, "cons-copy", "-o", "json"); r.Code != 0 {
+		t.Fatalf("producing the dry-run line: exit %d %s", r.Code, r.Stderr)
+	}
+	all := readAll(t, c, "cons-copy")
+	if len(all) != 9 || string(all[8].Key) != "k1" || string(all[8].Value) != "v1" || all[8].Timestamp.Before(before) {
+		t.Fatalf("after producing the dry-run line: %d records, last %+v", len(all), all[len(all)-1])
+	}
 }
 
 func TestProduceErrors(t *testing.T) {
