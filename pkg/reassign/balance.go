@@ -4,18 +4,20 @@ import "sort"
 
 // Broker is a broker id and its rack ("" when none is set).
 type Broker struct {
-	ID   int32  `json:"id"`
-	Rack string `json:"rack,omitempty"`
+	ID   int32
+	Rack string
 }
 
-// Load is what one broker (or rack) carries.
+// Load is what one broker (or rack) carries. Not printed as is: the JSON
+// of broker balance is pkg/cli/broker's BalanceView (a rack row has no
+// id, a broker row no broker count, a missing rack is null there).
 type Load struct {
-	ID       int32  `json:"id,omitempty"`
-	Rack     string `json:"rack,omitempty"`
-	Brokers  int    `json:"brokers,omitempty"` // racks only
-	Replicas int    `json:"replicas"`
-	Leaders  int    `json:"leaders"`
-	Bytes    int64  `json:"bytes"`
+	ID       int32
+	Rack     string
+	Brokers  int // racks only
+	Replicas int
+	Leaders  int
+	Bytes    int64
 }
 
 // Skew is max/mean of one figure over the brokers (1.0: perfectly even;
@@ -31,12 +33,12 @@ type Skew struct {
 // why a broker is hot: more replicas (disk, replication traffic), more
 // leaders (client traffic) or more bytes.
 type Balance struct {
-	Brokers      []Load  `json:"brokers"`
-	Racks        []Load  `json:"racks"`
-	ReplicaSkew  Skew    `json:"replicaSkew"`
-	LeaderSkew   Skew    `json:"leaderSkew"`
-	BytesSkew    Skew    `json:"bytesSkew"`
-	BytesUnknown []int32 `json:"bytesUnknown"`
+	Brokers      []Load
+	Racks        []Load
+	ReplicaSkew  Skew
+	LeaderSkew   Skew
+	BytesSkew    Skew
+	BytesUnknown []int32
 }
 
 // ComputeBalance counts replicas and leaders per broker from ps and takes
