@@ -471,6 +471,12 @@ func TestConnectivityTLSClientOnPlaintextListener(t *testing.T) {
 	if s.DurationMs < 1000 {
 		t.Errorf("tls step took %dms: the second opinion started before the handshake stalled for 1s", s.DurationMs)
 	}
+	// check tls: no certificate was presented, the chain is [] (not null).
+	r = runJSON(t, "--brokers", c.Addrs[0], "--tls-ca-file", pki.caFile, "--timeout", "10s", "check", "tls")
+	expect(t, r, 2, "FAIL")
+	if r.View.Brokers[0].Chain == nil || len(r.View.Brokers[0].Chain) != 0 || !strings.Contains(r.Stdout, `"chain": []`) {
+		t.Errorf("check tls chain without a handshake:\n%s", r.Stdout)
+	}
 
 	// SASL_SSL names SASL_PLAINTEXT.
 	pw := pki.write(t, "pw", []byte("secret\n"))
@@ -969,8 +975,8 @@ func TestConnectivityJSONShape(t *testing.T) {
 		t.Errorf("top keys %s", k)
 	}
 	b := v["brokers"].([]any)[0].(map[string]any)
-	if k := keys(b); k != "address,id,steps" {
-		t.Errorf("broker keys %s", k)
+	if k := keys(b); k != "address,chain,id,steps" || b["chain"] != nil {
+		t.Errorf("broker keys %s, chain %v (null: check tls collects it)", k, b["chain"])
 	}
 	s := b["steps"].([]any)[0].(map[string]any)
 	if k := keys(s); k != "detail,durationMs,hint,name,status" {

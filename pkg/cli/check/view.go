@@ -13,7 +13,9 @@ import (
 
 // View is the JSON/YAML shape of `check connectivity` and `check tls`:
 // {"status","brokers":[{"address","id","steps":[{"name","status",
-// "durationMs","detail","hint"}]}]}; `check tls` adds each broker's "chain".
+// "durationMs","detail","hint"}],"chain"}]}; chain is each broker's
+// certificate chain in `check tls` ([] when none was presented), null in
+// `check connectivity` (not collected).
 type View struct {
 	Status  string       `json:"status"`
 	Brokers []BrokerView `json:"brokers"`
@@ -25,7 +27,7 @@ type BrokerView struct {
 	Address string     `json:"address"`
 	ID      *int32     `json:"id"`
 	Steps   []StepView `json:"steps"`
-	Chain   []CertView `json:"chain,omitempty"`
+	Chain   []CertView `json:"chain"`
 }
 
 // StepView is one step.
@@ -58,6 +60,7 @@ func newView(r doctor.Report, withChain bool, now time.Time) View {
 			b.Steps = append(b.Steps, StepView{Name: s.Name, Status: string(s.Status), DurationMs: s.Duration.Milliseconds(), Detail: s.Detail, Hint: text.Null(s.Hint)})
 		}
 		if withChain {
+			b.Chain = []CertView{}
 			for _, c := range t.Chain {
 				b.Chain = append(b.Chain, CertView{
 					Subject: c.Subject, Issuer: c.Issuer, Serial: c.Serial, NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC(),

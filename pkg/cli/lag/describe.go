@@ -187,8 +187,9 @@ type GroupView struct {
 	MaxTimeLagMs *int64          `json:"maxTimeLagMs"`
 	Partitions   []PartitionView `json:"partitions"`
 	Error        *string         `json:"error"`
-	// Progress is only present in watch mode, from the second snapshot on.
-	Progress *ProgressView `json:"progress,omitempty"`
+	// Progress is the change since the previous snapshot: watch mode,
+	// from the second snapshot on; null otherwise.
+	Progress *ProgressView `json:"progress"`
 }
 
 // PartitionView is one partition. Null where Kafka prints "-": no commit

@@ -1,6 +1,7 @@
 package lag_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -223,6 +224,20 @@ func TestDescribeCaughtUpAheadAndMissing(t *testing.T) {
 	if r.code != 1 || len(v.Groups) != 2 || v.Groups[0].Group != "caught" || v.Groups[0].Error != nil ||
 		v.Groups[1].Group != "nope" || v.Groups[1].Error == nil || *v.Groups[1].Error != "Consumer group 'nope' does not exist." {
 		t.Errorf("json: exit %d %s", r.code, r.out)
+	}
+	// Every key is there: progress is null outside watch mode.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(r.out)); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"groups":[` +
+		`{"group":"caught","state":"Empty","protocolType":null,"coordinator":1,"memberCount":0,"totalLag":0,"maxLag":0,"maxTimeLagMs":null,"partitions":[` +
+		`{"topic":"t","partition":0,"currentOffset":10,"logEndOffset":10,"lag":0,"timeLagMs":null,"consumerId":null,"host":null,"clientId":null},` +
+		`{"topic":"t","partition":1,"currentOffset":5,"logEndOffset":5,"lag":0,"timeLagMs":null,"consumerId":null,"host":null,"clientId":null},` +
+		`{"topic":"t","partition":3,"currentOffset":3,"logEndOffset":3,"lag":0,"timeLagMs":null,"consumerId":null,"host":null,"clientId":null}],"error":null,"progress":null},` +
+		`{"group":"nope","state":"Dead","protocolType":null,"coordinator":1,"memberCount":0,"totalLag":0,"maxLag":0,"maxTimeLagMs":null,` +
+		`"partitions":[],"error":"Consumer group 'nope' does not exist.","progress":null}]}`; compact.String() != want {
+		t.Errorf("json\n got %s\nwant %s", compact.String(), want)
 	}
 
 	// --min-lag and --sort lag.

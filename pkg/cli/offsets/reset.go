@@ -279,8 +279,8 @@ func (o *ResetOptions) Complete() error {
 type View struct {
 	Groups   []GroupView `json:"groups"`
 	UndoFile *string     `json:"undoFile"`
-	// ResolvedTime echoes --to-datetime / --by-duration (absent otherwise).
-	ResolvedTime *TimeView `json:"resolvedTime,omitempty"`
+	// ResolvedTime echoes --to-datetime / --by-duration (null otherwise).
+	ResolvedTime *TimeView `json:"resolvedTime"`
 }
 
 // TimeView is the resolved instant of a time spec.

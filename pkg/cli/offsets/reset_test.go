@@ -1,6 +1,7 @@
 package offsets_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -459,6 +460,23 @@ g2     orders  2          -               0           0
 	}
 	assertCommitted(t, c, "g1", g1Start)
 	assertCommitted(t, c, "g2", g2Start)
+}
+
+// Every key of the view is there: resolvedTime and undoFile are null for
+// a dry run to a spec that is not a time.
+func TestResetJSONWithoutTime(t *testing.T) {
+	t.Parallel()
+	c := fixture(t, sandbox.Options{})
+	r := run(t, c, "offsets", "reset", "-g", "g2", "-t", "orders:0", "--to-earliest", "-o", "json")
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(r.Stdout)); err != nil {
+		t.Fatalf("exit %d %v %q %s", r.Code, err, r.Stdout, r.Stderr)
+	}
+	want := `{"groups":[{"group":"g2","state":"Empty","executed":false,"error":null,"partitions":[` +
+		`{"topic":"orders","partition":0,"currentOffset":3,"newOffset":0,"lagAfter":5,"note":null}]}],"undoFile":null,"resolvedTime":null}`
+	if r.Code != 0 || b.String() != want {
+		t.Errorf("exit %d %s\n got %s\nwant %s", r.Code, r.Stderr, b.String(), want)
+	}
 }
 
 func TestResetExecuteChangesExactlyThePlan(t *testing.T) {

@@ -309,6 +309,43 @@ func TestConfigSetDeleteJSON(t *testing.T) {
 	}
 }
 
+// topic create's JSON has every key: topicId, partitionCount and
+// replicationFactor null when unknown (an existing topic with
+// --if-not-exists, a broker that does not say), configs {} without
+// --config.
+func TestCreateJSON(t *testing.T) {
+	c := testkit.Cluster(t, sandbox.Options{Brokers: 2})
+	r := kctl(t, c, "topic", "create", "orders", "-p", "2", "-r", "2", "-c", "retention.ms=1000", "-o", "json")
+	var v struct {
+		TopicID string `json:"topicId"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || len(v.TopicID) != 22 {
+		t.Fatalf("create: %d %q %s %v", r.Code, r.Stdout, r.Stderr, err)
+	}
+	want := `{"name":"orders","topicId":"` + v.TopicID + `","partitionCount":2,"replicationFactor":2,"configs":{"retention.ms":"1000"},"created":true,"validateOnly":false,"alreadyExisted":false}`
+	if got := compactJSON(t, r.Stdout); r.Code != 0 || got != want {
+		t.Errorf("create: %d %s\nwant %s", r.Code, got, want)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"topic", "create", "orders", "-p", "9", "--if-not-exists"},
+			`{"name":"orders","topicId":null,"partitionCount":null,"replicationFactor":null,"configs":{},"created":false,"validateOnly":false,"alreadyExisted":true}`},
+		{[]string{"topic", "create", "other", "-p", "1", "-r", "1", "--validate-only"},
+			`{"name":"other","topicId":null,"partitionCount":1,"replicationFactor":1,"configs":{},"created":false,"validateOnly":true,"alreadyExisted":false}`},
+		// Kafka 2.1: CreateTopics v3 echoes neither the id nor the
+		// shape, and without -p/-r the broker's defaults are not known.
+		{[]string{"--kafka-version", "2.1.0", "topic", "create", "old"},
+			`{"name":"old","topicId":null,"partitionCount":null,"replicationFactor":null,"configs":{},"created":true,"validateOnly":false,"alreadyExisted":false}`},
+	} {
+		r := kctl(t, c, append(tc.args, "-o", "json")...)
+		if got := compactJSON(t, r.Stdout); r.Code != 0 || got != tc.want {
+			t.Errorf("%v: %d %s %s\nwant %s", tc.args, r.Code, got, r.Stderr, tc.want)
+		}
+	}
+}
+
 func compactJSON(t *testing.T, s string) string {
 	t.Helper()
 	var b bytes.Buffer

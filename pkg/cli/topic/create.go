@@ -28,16 +28,20 @@ type CreateOptions struct {
 	ValidateOnly      bool
 }
 
-// CreateView is the JSON shape of `topic create`.
+// CreateView is the JSON shape of `topic create`. topicId,
+// partitionCount and replicationFactor are null when unknown: the topic
+// already existed (--if-not-exists), or the broker did not say (no topic
+// ids before Kafka 2.8; the broker's defaults before 2.4). configs are the
+// --config values given, {} for none.
 type CreateView struct {
 	Name              string            `json:"name"`
-	TopicID           string            `json:"topicId,omitempty"`
-	PartitionCount    int32             `json:"partitionCount"`
-	ReplicationFactor int16             `json:"replicationFactor"`
-	Configs           map[string]string `json:"configs,omitempty"`
+	TopicID           *string           `json:"topicId"`
+	PartitionCount    *int32            `json:"partitionCount"`
+	ReplicationFactor *int16            `json:"replicationFactor"`
+	Configs           map[string]string `json:"configs"`
 	Created           bool              `json:"created"`
 	ValidateOnly      bool              `json:"validateOnly"`
-	AlreadyExisted    bool              `json:"alreadyExisted,omitempty"`
+	AlreadyExisted    bool              `json:"alreadyExisted"`
 }
 
 // NewCmdCreate returns `kctl topic create`.
@@ -198,6 +202,9 @@ func RunCreate(parent context.Context, o *CreateOptions) error {
 	}
 	res, err := a.CreateTopic(ctx, kafka.TopicSpec{Name: o.Name, Partitions: o.Partitions, ReplicationFactor: o.ReplicationFactor, Configs: o.Configs}, o.ValidateOnly)
 	v := CreateView{Name: o.Name, Configs: o.Configs, ValidateOnly: o.ValidateOnly}
+	if v.Configs == nil {
+		v.Configs = map[string]string{}
+	}
 	switch {
 	case err != nil && o.IfNotExists && errors.Is(err, kafka.ErrTopicExists):
 		v.AlreadyExisted = true
@@ -209,7 +216,10 @@ func RunCreate(parent context.Context, o *CreateOptions) error {
 	case err != nil:
 		return explainCreateErr(a, o, err)
 	}
-	v.TopicID, v.PartitionCount, v.ReplicationFactor = res.TopicID, res.Partitions, res.ReplicationFactor
+	v.TopicID = text.Null(res.TopicID)
+	if res.Partitions > 0 {
+		v.PartitionCount, v.ReplicationFactor = &res.Partitions, &res.ReplicationFactor
+	}
 	v.Created = !o.ValidateOnly
 	if done, err := p.Data(v); done {
 		return err

@@ -52,16 +52,16 @@ type TopicView struct {
 // UnderMinISR and AtMinISR are null when min.insync.replicas was not
 // fetched (no health filter, no --configs), except that a leaderless
 // partition is under min ISR whatever the config. The offset fields are
-// there only with --offsets, and then absent where the offset is unknown
-// (no leader, or the broker answered an error).
+// null without --offsets, and with it where the offset is unknown (no
+// leader, or the broker answered an error).
 type PartitionView struct {
 	Partition       int32   `json:"partition"`
 	Leader          int32   `json:"leader"`
 	Replicas        []int32 `json:"replicas"`
 	ISR             []int32 `json:"isr"`
 	OfflineReplicas []int32 `json:"offlineReplicas"`
-	LogStartOffset  *int64  `json:"logStartOffset,omitempty"`
-	LogEndOffset    *int64  `json:"logEndOffset,omitempty"`
+	LogStartOffset  *int64  `json:"logStartOffset"`
+	LogEndOffset    *int64  `json:"logEndOffset"`
 	UnderReplicated bool    `json:"underReplicated"`
 	UnderMinISR     *bool   `json:"underMinIsr"`
 	AtMinISR        *bool   `json:"atMinIsr"`

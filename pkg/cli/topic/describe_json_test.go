@@ -44,6 +44,8 @@ func TestDescribeJSONFieldsWithoutConfigs(t *testing.T) {
             0
           ],
           "offlineReplicas": [],
+          "logStartOffset": null,
+          "logEndOffset": null,
           "underReplicated": true,
           "underMinIsr": null,
           "atMinIsr": null,
@@ -61,6 +63,8 @@ func TestDescribeJSONFieldsWithoutConfigs(t *testing.T) {
             0
           ],
           "offlineReplicas": [],
+          "logStartOffset": null,
+          "logEndOffset": null,
           "underReplicated": false,
           "underMinIsr": null,
           "atMinIsr": null,
@@ -89,6 +93,8 @@ func TestDescribeJSONFieldsWithoutConfigs(t *testing.T) {
           "offlineReplicas": [
             2
           ],
+          "logStartOffset": null,
+          "logEndOffset": null,
           "underReplicated": true,
           "underMinIsr": true,
           "atMinIsr": null,
@@ -177,6 +183,8 @@ func TestDescribeOffsetsJSONWithoutLeader(t *testing.T) {
           "offlineReplicas": [
             L1
           ],
+          "logStartOffset": null,
+          "logEndOffset": null,
           "underReplicated": true,
           "underMinIsr": true,
           "atMinIsr": null,
