@@ -464,9 +464,15 @@ func TestTopicsLifecycle(t *testing.T) {
 		}
 	}
 	wantCfg := map[string]string{"cleanup.policy": "compact", "retention.ms": "7200000"}
-	if got := kctlConfigs(t, c, "topic", "config", "get", "tp-life"); !reflect.DeepEqual(got, wantCfg) {
-		t.Errorf("kctl topic config get: %v, want %v", got, wantCfg)
-	}
+	// The broker that answers DescribeConfigs applies the change when the
+	// metadata log reaches it, a moment after the controller accepted it
+	// (KRaft: read-after-write across brokers is not immediate).
+	eventually(t, 15*time.Second, func() string {
+		if got := kctlConfigs(t, c, "topic", "config", "get", "tp-life"); !reflect.DeepEqual(got, wantCfg) {
+			return fmt.Sprintf("kctl topic config get: %v, want %v", got, wantCfg)
+		}
+		return ""
+	})
 	if got := configCommandValues(tool(t, c, configCommand, "--describe", "--entity-type", "topics", "--entity-name", "tp-life")); !reflect.DeepEqual(got, wantCfg) {
 		t.Errorf("kafka-configs --describe: %v, want %v", got, wantCfg)
 	}
