@@ -775,12 +775,17 @@ func TestDescribeHungBroker(t *testing.T) {
 		c, s := setup(t)
 		commit(t, c, "elsewhere", "t", map[int32]int64{})
 		leader := c.Kfake.LeaderFor("t", 1)
-		// A group committed on a partition another broker leads.
+		// A group committed on a partition another broker leads (kfake
+		// places partitions at random and may put all four on one
+		// broker: move partition 0 away when it shares t[1]'s leader).
 		other := int32(0)
-		for p := int32(0); p < 4; p++ {
-			if c.Kfake.LeaderFor("t", p) != leader {
-				other = p
+		if c.Kfake.LeaderFor("t", other) == leader {
+			if err := c.Kfake.MoveTopicPartition("t", other, (leader+1)%3); err != nil {
+				t.Fatal(err)
 			}
+		}
+		if c.Kfake.LeaderFor("t", other) == leader {
+			t.Fatalf("t[%d] still led by %d", other, leader)
 		}
 		commit(t, c, "elsewhere", "t", map[int32]int64{other: 0})
 		hang(t, c, kmsg.ListOffsets, leader)
