@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,12 @@ func TestProduceText(t *testing.T) {
 			t.Fatalf("%v: exit %d %s", args, r.Code, r.Stderr)
 		}
 		recs := readAll(t, c, "cons-p")
+		// acks 0: kctl returns once the request is written, before the
+		// broker appended it; give the broker a moment to land it.
+		for deadline := time.Now().Add(5 * time.Second); len(recs) < before+2*(i+1) && slices.Contains(args, "0") && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+			recs = readAll(t, c, "cons-p")
+		}
 		if len(recs) != before+2*(i+1) {
 			t.Fatalf("%v: %d records, want %d", args, len(recs), before+2*(i+1))
 		}
