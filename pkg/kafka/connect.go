@@ -139,9 +139,11 @@ func (a *Admin) detach() {
 	}
 }
 
-// trace routes sarama's global logger to the trace writer of the command
-// that asked for -v (one per process in the CLI; tests run many commands in
-// one process, so the writer is swapped under a lock rather than fixed once).
+// trace routes sarama's global logger to the trace writers of the commands
+// that asked for -v: one per process in the CLI; tests run many commands in
+// one process at once, so every attached writer gets sarama's lines while
+// it is attached (a single swapped writer left a -v command without sarama's
+// trace whenever another command attached after it).
 var trace = &traceRouter{}
 
 func init() {
@@ -150,7 +152,7 @@ func init() {
 
 type traceRouter struct {
 	mu sync.Mutex
-	w  io.Writer
+	ws []io.Writer
 }
 
 // lockedWriter serialises the command's own trace lines with sarama's.
@@ -168,7 +170,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func (t *traceRouter) attach(w io.Writer) io.Writer {
 	lw := &lockedWriter{r: t, w: w}
 	t.mu.Lock()
-	t.w = lw.w
+	t.ws = append(t.ws, lw.w)
 	t.mu.Unlock()
 	return lw
 }
@@ -179,8 +181,11 @@ func (t *traceRouter) detach(w io.Writer) {
 		return
 	}
 	t.mu.Lock()
-	if t.w == lw.w {
-		t.w = nil
+	for i, x := range t.ws {
+		if x == lw.w {
+			t.ws = append(t.ws[:i:i], t.ws[i+1:]...)
+			break
+		}
 	}
 	t.mu.Unlock()
 }
@@ -188,10 +193,10 @@ func (t *traceRouter) detach(w io.Writer) {
 func (t *traceRouter) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.w == nil {
-		return len(p), nil
+	for _, w := range t.ws {
+		_, _ = w.Write(p)
 	}
-	return t.w.Write(p)
+	return len(p), nil
 }
 
 // SaramaConfig builds sarama's configuration from settings.
