@@ -254,10 +254,12 @@ func SaramaConfig(s config.Settings, o Options) (*sarama.Config, error) {
 			conf.Net.SASL.Mechanism = sarama.SASLTypePlaintext
 		case config.MechSHA256:
 			conf.Net.SASL.Mechanism = sarama.SASLTypeSCRAMSHA256
-			conf.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: sha256Gen} }
+			gen := newSCRAMGenerator(sha256Gen)
+			conf.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return gen() }
 		case config.MechSHA512:
 			conf.Net.SASL.Mechanism = sarama.SASLTypeSCRAMSHA512
-			conf.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: sha512Gen} }
+			gen := newSCRAMGenerator(sha512Gen)
+			conf.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return gen() }
 		default:
 			return nil, errs.Usagef("unsupported SASL mechanism %q", s.SASL.Mechanism)
 		}
