@@ -29,6 +29,16 @@ type Options struct {
 	Verbose io.Writer
 	// ClientID is sent to brokers; defaults to "kctl".
 	ClientID string
+	// PreOpen is a plan's hint that it will send up to PreOpen requests at
+	// once to one broker (sarama holds one request in flight per
+	// connection): that many connections open to every bootstrap address
+	// alongside the bootstrap connection (which is one of them), in
+	// parallel with its set-up, and join the pool of the broker that
+	// advertises the address once the metadata arrives. A plan then opens
+	// no connection in the middle (only to brokers the bootstrap list does
+	// not name). 0 or 1: the bootstrap connection only, as a command
+	// sending one request needs.
+	PreOpen int
 }
 
 // Admin is one command's connection to a cluster.
@@ -40,9 +50,11 @@ type Admin struct {
 
 	mu    sync.Mutex
 	conns []*sarama.Broker // dedicated connections opened for parallel work
-	pool  connPool         // idle dedicated connections, per broker (groups_pool.go)
+	pool  connPool         // idle dedicated connections, per broker (pool.go)
 
 	preferred atomic.Int32 // 1 + the id anyBroker picks (PreferBroker); 0: the bootstrap broker
+
+	preCancel context.CancelFunc // ends the pre-open dials (Options.PreOpen); nil: none
 }
 
 // Connect opens a client to the cluster and fetches metadata, within ctx
@@ -54,6 +66,7 @@ func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) 
 	if err != nil {
 		return nil, err
 	}
+	parent := ctx
 	if s.Timeout <= 0 {
 		s.Timeout = config.DefaultTimeout
 	}
@@ -70,10 +83,22 @@ func Connect(ctx context.Context, s config.Settings, o Options) (*Admin, error) 
 	dl, _ := ctx.Deadline()
 	sctx, scancel := context.WithDeadline(ctx, dl.Add(-diagnoseReserve(time.Until(dl))))
 	defer scancel()
+	if o.PreOpen > 1 {
+		// They outlive Connect (the plan adopts them): bounded by the
+		// deadline and ended by Close, not by the end of ctx, which may
+		// be Connect's alone.
+		pctx, pcancel := context.WithDeadline(context.WithoutCancel(parent), dl)
+		a.preCancel = pcancel
+		a.preOpen(pctx, o.PreOpen)
+	}
 	if err := a.bootstrap(sctx); err != nil {
+		a.closePreOpened()
 		err := a.diagnose(ctx, err)
 		a.detach()
 		return nil, err
+	}
+	if a.preCancel != nil {
+		a.adoptPreOpened(a.t.brokerList())
 	}
 	a.logf("connected: %d brokers, controller %d", len(a.t.brokerList()), a.t.controllerID())
 	return a, nil
@@ -95,8 +120,19 @@ func saslNote(s config.Settings) string {
 // Settings returns the resolved settings (password included: do not print).
 func (a *Admin) Settings() config.Settings { return a.settings }
 
+// closePreOpened ends the pre-open dials and closes what they opened.
+func (a *Admin) closePreOpened() {
+	if a.preCancel != nil {
+		a.preCancel()
+		a.adoptPreOpened(nil)
+	}
+}
+
 // Close closes every connection of the command.
 func (a *Admin) Close() error {
+	if a.preCancel != nil {
+		a.preCancel() // before the list is taken: a dial that ends later closes its connection
+	}
 	a.mu.Lock()
 	conns := append(a.conns, a.t.closeAll()...)
 	a.conns = nil
@@ -313,6 +349,17 @@ func TLSConfig(t config.TLS) (*tls.Config, error) {
 // run in parallel with others to the same broker (sarama serialises requests
 // on one *Broker). It is closed by Close.
 func (a *Admin) dial(ctx context.Context, addr string, id int32) (*sarama.Broker, error) {
+	b, err := a.open(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	a.logf("opened connection to broker %d (%s)", id, addr)
+	return b, nil
+}
+
+// open opens a connection to addr and waits, within ctx, for its set-up
+// (TCP, TLS, ApiVersions, SASL); Close closes it.
+func (a *Admin) open(ctx context.Context, addr string) (*sarama.Broker, error) {
 	b := sarama.NewBroker(addr)
 	if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
 		return nil, a.classify(addr, err)
@@ -335,7 +382,6 @@ func (a *Admin) dial(ctx context.Context, addr string, id int32) (*sarama.Broker
 	a.mu.Lock()
 	a.conns = append(a.conns, b)
 	a.mu.Unlock()
-	a.logf("opened connection to broker %d (%s)", id, addr)
 	return b, nil
 }
 

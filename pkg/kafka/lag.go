@@ -22,6 +22,18 @@ type LagQuery struct {
 	TimeLag   bool           // read the timestamp of the record at each lagging commit
 }
 
+// Connections is how many requests Lag(q) sends at once to one broker, the
+// Options.PreOpen hint that opens its connections alongside the bootstrap
+// connection: listed groups, 2 (ListGroups ∥ ListOffsets, then OffsetFetch
+// ∥ DescribeGroups); named groups, 3 on a coordinator that leads
+// partitions (OffsetFetch ∥ DescribeGroups ∥ ListOffsets).
+func (q LagQuery) Connections() int {
+	if q.AllGroups || q.Pattern != nil {
+		return 2
+	}
+	return 3
+}
+
 // GroupLag is the raw material of one group's lag: what the coordinator and
 // the partition leaders said. pkg/lag turns it into rows and totals.
 type GroupLag struct {

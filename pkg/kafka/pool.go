@@ -19,9 +19,21 @@ type connPool struct {
 	mu      sync.Mutex
 	idle    map[int32][]*sarama.Broker
 	open    map[int32]int // connections opened to each broker and not closed
-	opening map[int32]int // wave dials in flight: a lease waits for them rather than dialing
+	opening map[int32]int // wave and pre-open dials in flight: a lease waits for them rather than dialing
 	sized   map[int32]int // connections the plan's wave sized for each broker: while that many are open, a lease waits for one to come back rather than dialing
 	changed chan struct{} // closed (and replaced) whenever idle or opening changes
+	// pre: the connections opened at connect time to each bootstrap
+	// address (Options.PreOpen), before the metadata says which broker
+	// the address is.
+	pre map[string]*preAddr
+}
+
+// preAddr is what was pre-opened to one bootstrap address.
+type preAddr struct {
+	resolved bool             // the metadata arrived (or the connect failed)
+	id       int32            // once resolved: the broker advertising the address; -1: none, close what opens
+	ready    []*sarama.Broker // opened before the metadata arrived
+	inflight int              // dials not finished
 }
 
 // notify wakes the leases waiting for a connection; p.mu is held.
@@ -35,6 +47,7 @@ func (p *connPool) notify() {
 func (p *connPool) init() {
 	if p.idle == nil {
 		p.idle, p.open, p.opening, p.sized = map[int32][]*sarama.Broker{}, map[int32]int{}, map[int32]int{}, map[int32]int{}
+		p.pre = map[string]*preAddr{}
 		p.changed = make(chan struct{})
 	}
 }
@@ -167,6 +180,133 @@ func (a *Admin) openWave(ctx context.Context, need map[int32]int) {
 	}
 	if total > 0 {
 		a.logf("opening %d connections in one wave", total)
+	}
+}
+
+// preOpen starts opening, without waiting, n connections to every
+// bootstrap address (n-1 to the first, whose bootstrap connection is the
+// n-th), so that their set-up (TCP, TLS, ApiVersions, SASL) runs alongside
+// the bootstrap connection's own instead of in a wave after the metadata.
+// ctx bounds the dials (Close cancels it). adoptPreOpened files them under
+// the broker advertising each address once the metadata is known.
+func (a *Admin) preOpen(ctx context.Context, n int) {
+	p := &a.pool
+	seen := map[string]bool{}
+	total := 0
+	for i, addr := range a.settings.Brokers {
+		if seen[addr] {
+			continue
+		}
+		seen[addr] = true
+		k := n
+		if i == 0 {
+			k = n - 1
+		}
+		if k <= 0 {
+			continue
+		}
+		p.mu.Lock()
+		p.init()
+		st := p.pre[addr]
+		if st == nil {
+			st = &preAddr{id: -1}
+			p.pre[addr] = st
+		}
+		st.inflight += k
+		p.mu.Unlock()
+		for j := 0; j < k; j++ {
+			total++
+			go func() {
+				conn, err := a.open(ctx, addr)
+				if err == nil && ctx.Err() != nil {
+					// Close ran while this dial finished: the
+					// connection may be past Close's list.
+					go func() { _ = conn.Close() }()
+					conn, err = nil, ctx.Err()
+				}
+				if err != nil && ctx.Err() == nil {
+					// (Not once the command ended: its trace is printed.)
+					a.logf("pre-opened connection to %s: %v", addr, err)
+				}
+				a.preDone(addr, conn, err)
+			}()
+		}
+	}
+	if total > 0 {
+		a.logf("opening %d more connections to the bootstrap brokers alongside the bootstrap connection", total)
+	}
+}
+
+// preDone files one finished pre-open dial: before the metadata, it waits
+// in ready; after, it joins the pool of its broker, or is closed when no
+// broker advertises its address. A failed dial is just not adopted: the
+// step that needs the broker dials again and reports.
+func (a *Admin) preDone(addr string, conn *sarama.Broker, err error) {
+	p := &a.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := p.pre[addr]
+	st.inflight--
+	switch {
+	case !st.resolved:
+		if err == nil {
+			st.ready = append(st.ready, conn)
+		}
+		return
+	case st.id < 0:
+		if err == nil {
+			go func() { _ = conn.Close() }()
+		}
+		return
+	}
+	p.opening[st.id]--
+	if err == nil {
+		p.idle[st.id] = append(p.idle[st.id], conn)
+		p.open[st.id]++
+	} else {
+		p.sized[st.id] = 0 // the step dials again, and reports
+	}
+	p.notify()
+}
+
+// adoptPreOpened files the pre-opened connections under the broker whose
+// advertised address is the one they were opened to (brokers: the
+// metadata's; nil: the connect failed, close them all). Connections still
+// opening count as opening for their broker: a lease waits for them rather
+// than dialing, and openWave does not dial them again.
+func (a *Admin) adoptPreOpened(brokers []Broker) {
+	p := &a.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.init()
+	adopted, dropped := 0, 0
+	for addr, st := range p.pre {
+		if st.resolved {
+			continue
+		}
+		st.resolved = true
+		for _, b := range brokers {
+			if b.Addr == addr {
+				st.id = b.ID
+				break
+			}
+		}
+		if st.id < 0 {
+			dropped += len(st.ready) + st.inflight
+			for _, conn := range st.ready {
+				go func() { _ = conn.Close() }()
+			}
+		} else {
+			adopted += len(st.ready) + st.inflight
+			p.idle[st.id] = append(p.idle[st.id], st.ready...)
+			p.open[st.id] += len(st.ready)
+			p.opening[st.id] += st.inflight
+		}
+		st.ready = nil
+	}
+	p.notify()
+	if adopted+dropped > 0 && brokers != nil {
+		a.logf("pre-opened connections: %d kept for their brokers, %d not (no broker advertises their address)", adopted, dropped)
 	}
 }
 

@@ -184,6 +184,13 @@ func (f *Factory) Verbose() io.Writer {
 
 // Admin connects once per command; Close (called by the root) closes it.
 func (f *Factory) Admin(ctx context.Context) (*kafka.Admin, error) {
+	return f.AdminParallel(ctx, 0)
+}
+
+// AdminParallel is Admin for a plan that sends up to perBroker requests at
+// once to one broker: that many connections to each bootstrap address open
+// alongside the bootstrap connection (kafka.Options.PreOpen).
+func (f *Factory) AdminParallel(ctx context.Context, perBroker int) (*kafka.Admin, error) {
 	s, err := f.Settings()
 	if err != nil {
 		return nil, err
@@ -193,7 +200,7 @@ func (f *Factory) Admin(ctx context.Context) (*kafka.Admin, error) {
 	if f.admin != nil {
 		return f.admin, nil
 	}
-	a, err := kafka.Connect(ctx, s, kafka.Options{Verbose: f.Verbose()})
+	a, err := kafka.Connect(ctx, s, kafka.Options{Verbose: f.Verbose(), PreOpen: perBroker})
 	if err != nil {
 		return nil, err
 	}

@@ -360,7 +360,7 @@ func (o *DescribeOptions) snapshot(parent context.Context) ([]lag.Group, *kafka.
 		return nil, nil, err
 	}
 	defer cancel()
-	a, err := o.F.Admin(ctx)
+	a, err := o.F.AdminParallel(ctx, o.query.Connections())
 	if err != nil {
 		return nil, nil, err
 	}
