@@ -33,7 +33,10 @@ func TestSCRAMKeysDerivedOncePerCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored := creds.GetStoredCredentials(kf)
+	stored, err := creds.GetStoredCredentialsWithError(kf)
+	if err != nil {
+		t.Fatal(err)
+	}
 	server, err := scram.SHA512.NewServer(func(string) (scram.StoredCredentials, error) { return stored, nil })
 	if err != nil {
 		t.Fatal(err)
