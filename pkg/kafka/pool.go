@@ -221,7 +221,7 @@ func (a *Admin) preOpen(ctx context.Context, n int) {
 				if err == nil && ctx.Err() != nil {
 					// Close ran while this dial finished: the
 					// connection may be past Close's list.
-					go func() { _ = conn.Close() }()
+					go func(c *sarama.Broker) { _ = c.Close() }(conn)
 					conn, err = nil, ctx.Err()
 				}
 				if err != nil && ctx.Err() == nil {
