@@ -55,15 +55,71 @@ func seedValues(b testing.TB, c *sandbox.Cluster, topic string, parts int32, n i
 // BenchmarkConsumeJSON runs the built binary, as a user would:
 // `kctl topic consume T -o json > /dev/null` over a topic of 100-byte
 // values (4 partitions), reporting records/s and the process's peak RSS,
-// for two topic sizes (the RSS must not grow with the topic).
+// for two topic sizes (the RSS must not grow with the topic); and kcat's
+// JSON envelope (`kcat -C -e -J`) on the same topic when kcat is installed
+// (Debian: apt-get install kcat), for comparison.
 func BenchmarkConsumeJSON(b *testing.B) {
 	for _, n := range []int{250_000, 1_000_000} {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			c := testkit.Cluster(b, sandbox.Options{Brokers: 1})
 			seedValues(b, c, "bench", 4, n)
-			benchConsume(b, c, n, "topic", "consume", "bench", "-o", "json")
+			b.Run("kctl", func(b *testing.B) {
+				benchConsume(b, c, n, "topic", "consume", "bench", "-o", "json")
+			})
+			b.Run("kcat", func(b *testing.B) {
+				benchKcat(b, c, n)
+			})
 		})
 	}
+}
+
+// benchKcat reads the topic with kcat (librdkafka) to its end, JSON
+// envelopes, counting the lines it writes (the count must be n).
+func benchKcat(b *testing.B, c *sandbox.Cluster, n int) {
+	kcat, err := exec.LookPath("kcat")
+	if err != nil {
+		b.Skip("kcat is not installed (apt-get install kcat): no comparison")
+	}
+	var peak int64
+	var wall time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(kcat, "-C", "-b", c.Bootstrap(), "-t", "bench", "-o", "beginning", "-e", "-J", "-q")
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		lines := make(chan int, 1)
+		go func() {
+			buf := make([]byte, 1<<20)
+			count := 0
+			for {
+				k, err := out.Read(buf)
+				count += bytes.Count(buf[:k], []byte{'\n'})
+				if err != nil {
+					lines <- count
+					return
+				}
+			}
+		}()
+		start := time.Now()
+		kb, err := runPeakRSS(cmd)
+		got := <-lines
+		if err != nil {
+			b.Fatalf("kcat: %v\n%s", err, errOut.String())
+		}
+		wall += time.Since(start)
+		if got != n {
+			b.Fatalf("kcat wrote %d records, want %d\n%s", got, n, errOut.String())
+		}
+		peak = max(peak, kb)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(peak)/1024, "MB-peak-rss")
+	b.ReportMetric(wall.Seconds()/float64(b.N), "s-wall/op")
+	b.ReportMetric(float64(n)*float64(b.N)/wall.Seconds(), "records/s")
 }
 
 func benchConsume(b *testing.B, c *sandbox.Cluster, n int, args ...string) {
