@@ -11,13 +11,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kctl-dev/kctl/pkg/cli/clitest"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 )
 
@@ -59,24 +59,6 @@ func produceTo(t *testing.T, c *sandbox.Cluster, recs ...*kgo.Record) {
 	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// lockedBuffer collects a stream the binary writes while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // kctlCmd is the built binary with a config file of the test's own.
@@ -134,7 +116,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestBinaryConsumeFollowInterrupt(t *testing.T) {
 	t.Parallel()
 	c := signalCluster(t)
-	var out, errOut lockedBuffer
+	var out, errOut clitest.SyncBuffer
 	cmd := kctlCmd(t, "--brokers", c.Bootstrap(), "topic", "consume", "sig", "--follow", "--print", "partition,offset,key,value")
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
@@ -186,7 +168,7 @@ func TestBinaryConsumeStdoutClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errOut lockedBuffer
+	var errOut clitest.SyncBuffer
 	cmd := kctlCmd(t, "--brokers", c.Bootstrap(), "topic", "consume", "sig", "-p", "0", "--follow")
 	cmd.Stdout, cmd.Stderr = pw, &errOut
 	if err := cmd.Start(); err != nil {
@@ -234,7 +216,7 @@ func TestBinaryConsumeHeadOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errOut lockedBuffer
+	var errOut clitest.SyncBuffer
 	cmd := kctlCmd(t, "--brokers", c.Bootstrap(), "topic", "consume", "big")
 	cmd.Stdout, cmd.Stderr = pw, &errOut
 	if err := cmd.Start(); err != nil {

@@ -42,7 +42,7 @@ func RunContext(ctx context.Context, t testing.TB, stdin string, args ...string)
 	if os.Getenv("KCTL_CONFIG") == "" && !hasConfigFlag(args) {
 		args = append([]string{"--config", ConfigPath(t)}, args...)
 	}
-	var out, errOut syncBuffer
+	var out, errOut SyncBuffer
 	code := cli.Run(ctx, &output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}, args)
 	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
@@ -53,7 +53,7 @@ func RunContext(ctx context.Context, t testing.TB, stdin string, args ...string)
 // with credentials of their own; parallel-safe.
 func RunSettings(t testing.TB, s config.Settings, stdin string, args ...string) Result {
 	t.Helper()
-	var out, errOut syncBuffer
+	var out, errOut SyncBuffer
 	f := cmdutil.New(&output.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
 	f.SetSettings(s)
 	root := cli.NewRootCmd(f)
@@ -128,22 +128,22 @@ func isKeyValue(s string) bool {
 	return ok && k != "" && !strings.ContainsAny(k, `/\`)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers: with -v,
-// sarama's global logger writes the trace from background goroutines (of
-// this command, and of commands that parallel tests run at the same time)
-// next to the command's own writes.
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for concurrent writers and readers:
+// with -v, sarama's global logger writes the trace from background
+// goroutines next to the command's own writes, and streaming tests read
+// the output while the command (or the binary) still writes it.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -477,31 +476,13 @@ func TestConsumeGroupReadOnly(t *testing.T) {
 	}
 }
 
-// lockedBuffer is an output stream read while the command writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestConsumeFollowEndsOnCancel: --follow reads records written after it
 // started and ends cleanly, with its summary, when the context is
 // canceled (what Ctrl-C does).
 func TestConsumeFollowEndsOnCancel(t *testing.T) {
 	t.Parallel()
 	c := consFixture(t)
-	var out, errOut lockedBuffer
+	var out, errOut clitest.SyncBuffer
 	f := cmdutil.New(&output.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	f.SetSettings(testkit.Settings(c))
 	defer f.Close()

@@ -338,7 +338,7 @@ func TestConsumeWriteFailure(t *testing.T) {
 	}
 	produceRecs(t, c, recs)
 	out := &failingOut{first: make(chan struct{})}
-	var errOut lockedBuffer
+	var errOut clitest.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- cli.Run(context.Background(), &output.Streams{In: strings.NewReader(""), Out: out, ErrOut: &errOut},
