@@ -297,6 +297,13 @@ func startDocsSandbox(t *testing.T, flags string) string {
 // object keys join with ".", array elements add "[]".
 func jsonPaths(b []byte) (map[string]map[string]bool, error) {
 	paths := map[string]map[string]bool{}
+	err := eachJSONValue(b, func(v any) { walkJSON(v, "", paths) })
+	return paths, err
+}
+
+// eachJSONValue decodes a stream of JSON values (one document, or JSON
+// lines) and calls fn with each; an empty stream is an error.
+func eachJSONValue(b []byte, fn func(v any)) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	n := 0
@@ -307,15 +314,15 @@ func jsonPaths(b []byte) (map[string]map[string]bool, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n++
-		walkJSON(v, "", paths)
+		fn(v)
 	}
 	if n == 0 {
-		return nil, errors.New("no JSON value")
+		return errors.New("no JSON value")
 	}
-	return paths, nil
+	return nil
 }
 
 func walkJSON(v any, path string, paths map[string]map[string]bool) {

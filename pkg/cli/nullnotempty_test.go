@@ -1,10 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -120,22 +116,8 @@ func emptyStrings(b []byte) ([]string, error) {
 			}
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	n := 0
-	for {
-		var v any
-		err := dec.Decode(&v)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		n++
-		walk(v, "")
-	}
-	if n == 0 {
-		return nil, errors.New("no JSON value")
+	if err := eachJSONValue(b, func(v any) { walk(v, "") }); err != nil {
+		return nil, err
 	}
 	var out []string
 	for p := range found {
