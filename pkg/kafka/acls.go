@@ -27,12 +27,12 @@ func (a *Admin) DescribeACLs(ctx context.Context, f acl.Filter) ([]acl.ACL, erro
 		return nil, err
 	}
 	req := &sarama.DescribeAclsRequest{Version: aclRequestVersion, AclFilter: toSaramaFilter(f.Wire())}
-	resp, err := Do(ctx, "describe ACLs on "+b.Addr(), func() (*sarama.DescribeAclsResponse, error) { return b.DescribeAcls(req) })
+	resp, err := send(ctx, a, b, "describe ACLs on "+b.Addr, func(conn *sarama.Broker) (*sarama.DescribeAclsResponse, error) { return conn.DescribeAcls(req) })
 	if err != nil {
-		return nil, a.classify(b.Addr(), err)
+		return nil, err
 	}
 	if resp.Err != sarama.ErrNoError {
-		return nil, a.aclError(b.Addr(), "describe ACLs", "Describe", resp.Err, resp.ErrMsg)
+		return nil, a.aclError(b.Addr, "describe ACLs", "Describe", resp.Err, resp.ErrMsg)
 	}
 	var out []acl.ACL
 	for _, ra := range resp.ResourceAcls {
@@ -63,8 +63,8 @@ func (a *Admin) CreateACLs(ctx context.Context, acls []acl.ACL) error {
 			Acl:      sarama.Acl{Principal: x.Principal, Host: x.Host, Operation: sarama.AclOperation(x.Operation), PermissionType: sarama.AclPermissionType(x.Permission)},
 		})
 	}
-	resp, err := Do(ctx, "create ACLs on "+b.Addr(), func() (*sarama.CreateAclsResponse, error) {
-		r, err := b.CreateAcls(req)
+	resp, err := send(ctx, a, b, "create ACLs on "+b.Addr, func(conn *sarama.Broker) (*sarama.CreateAclsResponse, error) {
+		r, err := conn.CreateAcls(req)
 		// sarama wraps per-creation errors into err; they are read from
 		// the response below, one by one.
 		if r != nil && errors.Is(err, sarama.ErrCreateACLs) {
@@ -73,10 +73,10 @@ func (a *Admin) CreateACLs(ctx context.Context, acls []acl.ACL) error {
 		return r, err
 	})
 	if err != nil {
-		return a.classify(b.Addr(), err)
+		return err
 	}
 	if len(resp.AclCreationResponses) != len(acls) {
-		return fmt.Errorf("broker %s: CreateAcls answered %d results for %d ACLs", b.Addr(), len(resp.AclCreationResponses), len(acls))
+		return fmt.Errorf("broker %s: CreateAcls answered %d results for %d ACLs", b.Addr, len(resp.AclCreationResponses), len(acls))
 	}
 	var failed []string
 	var first error
@@ -84,7 +84,7 @@ func (a *Admin) CreateACLs(ctx context.Context, acls []acl.ACL) error {
 		if r.Err == sarama.ErrNoError {
 			continue
 		}
-		e := a.aclError(b.Addr(), "create ACLs", "Alter", r.Err, r.ErrMsg)
+		e := a.aclError(b.Addr, "create ACLs", "Alter", r.Err, r.ErrMsg)
 		if first == nil {
 			first = e
 		}
@@ -100,7 +100,7 @@ func (a *Admin) CreateACLs(ctx context.Context, acls []acl.ACL) error {
 			return first
 		}
 	}
-	return fmt.Errorf("broker %s: %d of %d ACLs were not created:\n  %s", b.Addr(), len(failed), len(acls), strings.Join(failed, "\n  "))
+	return fmt.Errorf("broker %s: %d of %d ACLs were not created:\n  %s", b.Addr, len(failed), len(acls), strings.Join(failed, "\n  "))
 }
 
 // DeleteACLs deletes with one DeleteAcls request carrying every filter and
@@ -118,20 +118,20 @@ func (a *Admin) DeleteACLs(ctx context.Context, filters []acl.Filter) ([]acl.ACL
 		sf := toSaramaFilter(f.Wire())
 		req.Filters = append(req.Filters, &sf)
 	}
-	resp, err := Do(ctx, "delete ACLs on "+b.Addr(), func() (*sarama.DeleteAclsResponse, error) { return b.DeleteAcls(req) })
+	resp, err := send(ctx, a, b, "delete ACLs on "+b.Addr, func(conn *sarama.Broker) (*sarama.DeleteAclsResponse, error) { return conn.DeleteAcls(req) })
 	if err != nil {
-		return nil, a.classify(b.Addr(), err)
+		return nil, err
 	}
 	var out []acl.ACL
 	var failures []error
 	for _, fr := range resp.FilterResponses {
 		if fr.Err != sarama.ErrNoError {
-			failures = append(failures, a.aclError(b.Addr(), "delete ACLs", "Alter", fr.Err, fr.ErrMsg))
+			failures = append(failures, a.aclError(b.Addr, "delete ACLs", "Alter", fr.Err, fr.ErrMsg))
 			continue
 		}
 		for _, m := range fr.MatchingAcls {
 			if m.Err != sarama.ErrNoError {
-				failures = append(failures, a.aclError(b.Addr(), "delete ACLs", "Alter", m.Err, m.ErrMsg))
+				failures = append(failures, a.aclError(b.Addr, "delete ACLs", "Alter", m.Err, m.ErrMsg))
 				continue
 			}
 			out = append(out, fromSarama(m.Resource, m.Acl))

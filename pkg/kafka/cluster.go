@@ -53,13 +53,13 @@ func (a *Admin) Cluster(ctx context.Context) (*ClusterInfo, error) {
 	return &ClusterInfo{ClusterID: md.ClusterID, ControllerID: md.ControllerID, Brokers: md.Brokers}, nil
 }
 
-// anyBroker is the connection for requests any broker can answer: the
-// preferred broker (PreferBroker), else the bootstrap connection, else the
-// first live broker. It starts opening the connection without waiting:
-// call connected inside Do.
-func (a *Admin) anyBroker() (brokerConn, error) {
+// anyBroker is the broker for requests any broker can answer: the
+// preferred broker (PreferBroker), else the broker the bootstrap connection
+// reached (its connection is in the pool: no dial), else the first live
+// broker. The request goes out on a leased connection (onBroker).
+func (a *Admin) anyBroker() (Broker, error) {
 	if id := a.preferred.Load() - 1; id >= 0 {
-		if b, err := a.conn(id); err == nil {
+		if b, err := a.brokerFor(id); err == nil {
 			return b, nil
 		}
 	}
@@ -67,13 +67,13 @@ func (a *Admin) anyBroker() (brokerConn, error) {
 	seed, seedID := a.t.seed, a.t.seedID
 	a.t.mu.Unlock()
 	if seed != nil {
-		return a.conn(seedID)
+		return a.brokerFor(seedID)
 	}
 	bs := a.t.brokerList()
 	if len(bs) == 0 {
-		return brokerConn{}, &errs.Unreachable{Msg: "the cluster metadata lists no brokers"}
+		return Broker{}, &errs.Unreachable{Msg: "the cluster metadata lists no brokers"}
 	}
-	return a.conn(bs[0].ID)
+	return bs[0], nil
 }
 
 // connected waits until b's connection is open (or failed). sarama's Open
@@ -139,23 +139,16 @@ func (a *Admin) apiVersions(ctx context.Context, version int16) (apiVersionsAnsw
 	if err != nil {
 		return apiVersionsAnswer3{}, err
 	}
-	r, err := Do(ctx, "broker "+b.Addr()+": ApiVersions", func() (apiVersionsAnswer3, error) {
-		if err := a.connected(b.Broker); err != nil {
-			return apiVersionsAnswer3{b.ID(), b.Addr(), nil}, err
-		}
-		// v3 is what every broker from 2.4 answers; older ones answer
-		// with an UNSUPPORTED_VERSION error and their range at v0, which
-		// sarama's client already negotiated at connect.
-		resp, err := b.ApiVersions(&sarama.ApiVersionsRequest{Version: version, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
-		if err != nil {
-			return apiVersionsAnswer3{b.ID(), b.Addr(), nil}, a.classify(b.Addr(), err)
-		}
-		return apiVersionsAnswer3{b.ID(), b.Addr(), resp}, nil
+	// v3 is what every broker from 2.4 answers; older ones answer with an
+	// UNSUPPORTED_VERSION error and their range at v0, which sarama
+	// already negotiated at connect.
+	resp, err := send(ctx, a, b, "broker "+b.Addr+": ApiVersions", func(conn *sarama.Broker) (*sarama.ApiVersionsResponse, error) {
+		return conn.ApiVersions(&sarama.ApiVersionsRequest{Version: version, ClientSoftwareName: "kctl", ClientSoftwareVersion: "1"})
 	})
 	if err != nil {
-		r.id, r.addr = b.ID(), b.Addr()
+		return apiVersionsAnswer3{b.ID, b.Addr, nil}, err
 	}
-	return r, err
+	return apiVersionsAnswer3{b.ID, b.Addr, resp}, nil
 }
 
 // SplitAddr splits host:port, tolerating a missing port.

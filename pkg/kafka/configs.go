@@ -148,7 +148,7 @@ func (a *Admin) DescribeConfigs(ctx context.Context, rs []ConfigResource) ([]Con
 			if err != nil {
 				return nil, err
 			}
-			shared = b.ID()
+			shared = b.ID
 		}
 		groups[shared] = append(groups[shared], others...)
 	}
@@ -158,7 +158,7 @@ func (a *Admin) DescribeConfigs(ctx context.Context, rs []ConfigResource) ([]Con
 	}
 	var mu sync.Mutex
 	err := a.forEachBroker(ctx, keys(groups), func(id int32) error {
-		b, err := a.brokerByID(id)
+		b, err := a.brokerFor(id)
 		if err != nil {
 			return err
 		}
@@ -166,12 +166,12 @@ func (a *Admin) DescribeConfigs(ctx context.Context, rs []ConfigResource) ([]Con
 		for _, i := range groups[id] {
 			req.Resources = append(req.Resources, &sarama.ConfigResource{Type: sarama.ConfigResourceType(rs[i].Type), Name: rs[i].Name, ConfigNames: rs[i].Keys})
 		}
-		a.logf("DescribeConfigs to broker %d (%s): %d resources", id, b.Addr(), len(req.Resources))
-		resp, err := Do(ctx, fmt.Sprintf("describe configs on broker %d (%s)", id, b.Addr()), func() (*sarama.DescribeConfigsResponse, error) {
-			return b.DescribeConfigs(req)
+		a.logf("DescribeConfigs to broker %d (%s): %d resources", id, b.Addr, len(req.Resources))
+		resp, err := send(ctx, a, b, fmt.Sprintf("describe configs on broker %d (%s)", id, b.Addr), func(conn *sarama.Broker) (*sarama.DescribeConfigsResponse, error) {
+			return conn.DescribeConfigs(req)
 		})
 		if err != nil {
-			return a.classify(b.Addr(), err)
+			return err
 		}
 		type key struct {
 			t ResourceType
@@ -214,9 +214,6 @@ func configErr(r ConfigResource, kerr sarama.KError, msg string) error {
 	}
 	return fmt.Errorf("%s: %w", r, kerr)
 }
-
-// brokerByID returns the shared connection to broker id.
-func (a *Admin) brokerByID(id int32) (brokerConn, error) { return a.conn(id) }
 
 func describeConfigsVersion(v sarama.KafkaVersion) int16 {
 	switch {
@@ -302,7 +299,7 @@ func (a *Admin) topicConfigs(ctx context.Context, topics, keys, full []string) (
 		}
 	}
 	brokerIdx := len(rs)
-	rs = append(rs, ConfigResource{Type: BrokerResource, Name: strconv.Itoa(int(b.ID())), Keys: keys})
+	rs = append(rs, ConfigResource{Type: BrokerResource, Name: strconv.Itoa(int(b.ID)), Keys: keys})
 	res, err := a.DescribeConfigs(ctx, rs)
 	if err != nil {
 		return nil, nil, nil, err
@@ -361,14 +358,14 @@ type ConfigChange struct {
 // Unknown names and invalid values come back as a *KafkaError carrying
 // Kafka's message.
 func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, changes []ConfigChange, validateOnly bool) error {
-	var b brokerConn
+	var b Broker
 	var err error
 	if r.Type == BrokerResource && r.Name != "" {
 		id, perr := strconv.ParseInt(r.Name, 10, 32)
 		if perr != nil {
 			return fmt.Errorf("broker id %q is not a number", r.Name)
 		}
-		b, err = a.brokerByID(int32(id))
+		b, err = a.brokerFor(int32(id))
 	} else {
 		b, err = a.anyBroker()
 	}
@@ -389,15 +386,18 @@ func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, changes []Co
 		req.Version = 1
 	}
 	what := "alter configs of " + r.String()
-	a.logf("IncrementalAlterConfigs to broker %d (%s): %s, %d changes, validate-only %v", b.ID(), b.Addr(), r, len(changes), validateOnly)
-	resp, err := Do(ctx, fmt.Sprintf("%s on broker %d (%s)", what, b.ID(), b.Addr()), func() (*sarama.IncrementalAlterConfigsResponse, error) {
-		return b.IncrementalAlterConfigs(req)
-	})
+	a.logf("IncrementalAlterConfigs to broker %d (%s): %s, %d changes, validate-only %v", b.ID, b.Addr, r, len(changes), validateOnly)
+	resp, err := request(ctx, a, b, fmt.Sprintf("%s on broker %d (%s)", what, b.ID, b.Addr), func(conn *sarama.Broker) (*sarama.IncrementalAlterConfigsResponse, error) {
+		return conn.IncrementalAlterConfigs(req)
+	}, true)
 	if errors.Is(err, sarama.ErrUnsupportedVersion) {
-		return fmt.Errorf("%s: IncrementalAlterConfigs needs Kafka 2.3 or newer, and broker %d (%s) or --kafka-version is older", what, b.ID(), b.Addr())
+		return fmt.Errorf("%s: IncrementalAlterConfigs needs Kafka 2.3 or newer, and broker %d (%s) or --kafka-version is older", what, b.ID, b.Addr)
+	}
+	if unsent(err) {
+		return a.classify(b.Addr, err)
 	}
 	if err != nil {
-		return a.classify(b.Addr(), err)
+		return err
 	}
 	for _, rr := range resp.Resources {
 		if rr.Name == r.Name && rr.ErrorCode != 0 {

@@ -46,7 +46,7 @@ type Admin struct {
 	settings config.Settings
 	conf     *sarama.Config
 	verbose  io.Writer
-	t        transport // metadata and shared connections (transport.go)
+	t        transport // the metadata and the bootstrap connection (transport.go)
 
 	mu    sync.Mutex
 	conns []*sarama.Broker // dedicated connections opened for parallel work
@@ -403,9 +403,14 @@ func Do[T any](ctx context.Context, what string, fn func() (T, error)) (T, error
 		return res.v, res.err
 	case <-ctx.Done():
 		var zero T
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return zero, &errs.Unreachable{Msg: what + ": interrupted", Err: ctx.Err()}
-		}
-		return zero, &errs.Unreachable{Msg: what + ": no answer within the timeout (--timeout)", Err: ctx.Err()}
+		return zero, ended(ctx, what)
 	}
+}
+
+// ended words the failure of what when ctx ended first, as Do does.
+func ended(ctx context.Context, what string) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &errs.Unreachable{Msg: what + ": interrupted", Err: ctx.Err()}
+	}
+	return &errs.Unreachable{Msg: what + ": no answer within the timeout (--timeout)", Err: ctx.Err()}
 }

@@ -550,7 +550,7 @@ func (a *Admin) resolveTopicIDs(ctx context.Context, out map[string]*GroupDescri
 	// v10+ (Kafka 2.8) carries topic ids; sarama clamps to the broker's.
 	req := sarama.NewMetadataRequest(a.conf.Version, nil)
 	req.Version = 11
-	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
+	resp, err := send(ctx, a, b, "metadata from "+b.Addr, func(conn *sarama.Broker) (*sarama.MetadataResponse, error) { return conn.GetMetadata(req) })
 	if err != nil {
 		a.logf("metadata for topic ids: %v", err)
 		return

@@ -467,12 +467,12 @@ func (a *Admin) fetchRound(ctx context.Context, rounds [][]fetchWant, iso Isolat
 		byLeader := map[int32][]fetchWant{}
 		leaders := map[int32]Broker{}
 		for _, w := range r {
-			b, err := a.leaderConn(w.tp)
+			b, err := a.leaderBroker(w.tp)
 			if err != nil {
 				continue
 			}
-			byLeader[b.ID()] = append(byLeader[b.ID()], w)
-			leaders[b.ID()] = Broker{ID: b.ID(), Addr: b.Addr()}
+			byLeader[b.ID] = append(byLeader[b.ID], w)
+			leaders[b.ID] = b
 		}
 		for _, id := range keys(byLeader) {
 			b, ws := leaders[id], byLeader[id]

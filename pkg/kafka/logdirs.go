@@ -94,20 +94,17 @@ func (a *Admin) describeLogDirs(ctx context.Context, id int32, shared *sarama.De
 	// sarama lowers a request's version to what the broker supports, in
 	// the request itself: each broker gets its own copy.
 	req := &sarama.DescribeLogDirsRequest{Version: shared.Version, DescribeTopics: shared.DescribeTopics}
-	b, err := a.brokerByID(id)
+	b, err := a.brokerFor(id)
 	if err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("describe log dirs on broker %d (%s)", id, b.Addr())
-	a.logf("DescribeLogDirs to broker %d (%s)", id, b.Addr())
-	resp, err := Do(ctx, what, func() (*sarama.DescribeLogDirsResponse, error) {
-		if err := a.connected(b.Broker); err != nil {
-			return nil, err
-		}
-		return b.DescribeLogDirs(req)
+	what := fmt.Sprintf("describe log dirs on broker %d (%s)", id, b.Addr)
+	a.logf("DescribeLogDirs to broker %d (%s)", id, b.Addr)
+	resp, err := send(ctx, a, b, what, func(conn *sarama.Broker) (*sarama.DescribeLogDirsResponse, error) {
+		return conn.DescribeLogDirs(req)
 	})
 	if err != nil {
-		return nil, a.classify(b.Addr(), err)
+		return nil, err
 	}
 	if resp.ErrorCode != sarama.ErrNoError {
 		return nil, kafkaErr(what, resp.ErrorCode, nil)

@@ -62,22 +62,6 @@ func (p *connPool) adopt(id int32, conn *sarama.Broker) {
 	p.notify()
 }
 
-// claim takes conn out of the idle list for good (it becomes a shared
-// connection, which requests use without a lease); false if it is leased.
-func (p *connPool) claim(id int32, conn *sarama.Broker) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.init()
-	l := p.idle[id]
-	for i, c := range l {
-		if c == conn {
-			p.idle[id] = append(l[:i:i], l[i+1:]...)
-			return true
-		}
-	}
-	return false
-}
-
 // lease returns a dedicated connection to broker b that no one else is
 // using: an idle one, else one the wave is opening, else a new dial.
 // release(healthy) returns it to the pool, or closes it when the request
@@ -333,24 +317,52 @@ func (a *Admin) OpenPlanConnections(ctx context.Context, parts []TopicPartition,
 
 // onBroker sends one request on a leased connection to b, bounded by ctx.
 func onBroker[T any](ctx context.Context, a *Admin, b Broker, what string, fn func(conn *sarama.Broker) (T, error)) (T, error) {
+	return request(ctx, a, b, what, fn, false)
+}
+
+// request is onBroker; asRequest words a connection set-up that ctx ended
+// as the request's own timeout (what: no answer within the timeout).
+func request[T any](ctx context.Context, a *Admin, b Broker, what string, fn func(conn *sarama.Broker) (T, error), asRequest bool) (T, error) {
 	var zero T
 	conn, release, err := a.lease(ctx, b)
 	if err != nil {
+		if asRequest && ctx.Err() != nil {
+			return zero, ended(ctx, what)
+		}
 		return zero, err
 	}
 	v, err := Do(ctx, what, func() (T, error) { return fn(conn) })
 	if err != nil {
 		// A timed-out request may still be in flight: never reuse that
 		// connection. Encoding errors (nothing was sent) keep it.
-		var pe sarama.PacketEncodingError
-		release(errors.As(err, &pe) || errors.Is(err, sarama.ErrUnsupportedVersion))
-		if errors.As(err, &pe) || errors.Is(err, sarama.ErrUnsupportedVersion) {
+		release(unsent(err))
+		if unsent(err) {
 			return zero, err
 		}
 		return zero, a.classify(b.Addr, err)
 	}
 	release(true)
 	return v, nil
+}
+
+// unsent: a request that failed before it was sent (sarama could not
+// encode it, or the broker does not offer its version); onBroker returns
+// these unworded, for the plans that fall back to an older version.
+func unsent(err error) bool {
+	var pe sarama.PacketEncodingError
+	return errors.As(err, &pe) || errors.Is(err, sarama.ErrUnsupportedVersion)
+}
+
+// send is onBroker for a single request of a command (not a step of a
+// plan's wave): every failure is worded by classify, those never sent
+// included, and a connection set-up that the deadline ends is worded as
+// the request's own timeout (what: no answer within the timeout).
+func send[T any](ctx context.Context, a *Admin, b Broker, what string, fn func(conn *sarama.Broker) (T, error)) (T, error) {
+	v, err := request(ctx, a, b, what, fn, true)
+	if err != nil && unsent(err) {
+		return v, a.classify(b.Addr, err)
+	}
+	return v, err
 }
 
 // brokers lists the brokers of the metadata, by id.

@@ -96,14 +96,11 @@ func (a *Admin) NewProducer(ctx context.Context, cfg ProduceConfig) (*Producer, 
 		}
 		var resp *sarama.InitProducerIDResponse
 		for attempt := 1; ; attempt++ {
-			resp, err = Do(ctx, "InitProducerId on "+b.Addr(), func() (*sarama.InitProducerIDResponse, error) {
-				if err := a.connected(b.Broker); err != nil {
-					return nil, err
-				}
-				return b.InitProducerID(&sarama.InitProducerIDRequest{Version: initProducerIDVersion(a.conf.Version), TransactionTimeout: time.Minute, ProducerID: -1, ProducerEpoch: -1})
+			resp, err = send(ctx, a, b, "InitProducerId on "+b.Addr, func(conn *sarama.Broker) (*sarama.InitProducerIDResponse, error) {
+				return conn.InitProducerID(&sarama.InitProducerIDRequest{Version: initProducerIDVersion(a.conf.Version), TransactionTimeout: time.Minute, ProducerID: -1, ProducerEpoch: -1})
 			})
 			if err != nil {
-				return nil, a.classify(b.Addr(), err)
+				return nil, err
 			}
 			// A broker that has just started answers COORDINATOR_LOAD_IN_PROGRESS
 			// (or NOT_COORDINATOR) while its transaction state loads: wait,
@@ -111,13 +108,13 @@ func (a *Admin) NewProducer(ctx context.Context, cfg ProduceConfig) (*Producer, 
 			if !retriableCoordErr(resp.Err) || attempt >= 50 {
 				break
 			}
-			a.logf("InitProducerId on %s: %v; retrying", b.Addr(), resp.Err)
+			a.logf("InitProducerId on %s: %v; retrying", b.Addr, resp.Err)
 			if sleepCtx(ctx, 200*time.Millisecond) != nil {
 				break
 			}
 		}
 		if resp.Err != sarama.ErrNoError {
-			return nil, fmt.Errorf("%w: InitProducerId on broker %s: %v", ErrIdempotenceUnavailable, b.Addr(), resp.Err)
+			return nil, fmt.Errorf("%w: InitProducerId on broker %s: %v", ErrIdempotenceUnavailable, b.Addr, resp.Err)
 		}
 		p.pid, p.epoch = resp.ProducerID, resp.ProducerEpoch
 		a.logf("producer id %d epoch %d (idempotent)", p.pid, p.epoch)

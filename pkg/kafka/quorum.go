@@ -73,7 +73,7 @@ func (a *Admin) DescribeQuorum(ctx context.Context) (*Quorum, error) {
 	b := bs[0]
 	if pb, err := a.anyBroker(); err == nil {
 		for _, x := range bs {
-			if x.ID == pb.ID() {
+			if x.ID == pb.ID {
 				b = x
 			}
 		}

@@ -84,15 +84,12 @@ func (a *Admin) metadata(ctx context.Context, names []string) (*Metadata, error)
 	// A nil topic list asks for every topic (v1+); never auto-create.
 	req := sarama.NewMetadataRequest(a.conf.Version, names)
 	req.AllowAutoTopicCreation = false
-	a.logf("Metadata to broker %d (%s): %s", b.ID(), b.Addr(), topicsNote(names))
-	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) {
-		if err := a.connected(b.Broker); err != nil {
-			return nil, err
-		}
-		return b.GetMetadata(req)
+	a.logf("Metadata to broker %d (%s): %s", b.ID, b.Addr, topicsNote(names))
+	resp, err := send(ctx, a, b, "metadata from "+b.Addr, func(conn *sarama.Broker) (*sarama.MetadataResponse, error) {
+		return conn.GetMetadata(req)
 	})
 	if err != nil {
-		return nil, a.classify(b.Addr(), err)
+		return nil, err
 	}
 	md := convertMetadata(resp)
 	resp = nil // let the sarama copy go before callers build their views

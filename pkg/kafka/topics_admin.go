@@ -212,26 +212,31 @@ func (a *Admin) onController(ctx context.Context, what string, fn func(*sarama.B
 		if err != nil {
 			return fmt.Errorf("%s: no controller in the cluster metadata: %s", what, cleanSarama(err))
 		}
-		_ = b.Open(a.conf)
-		a.logf("%s on controller %d (%s)", what, b.ID(), b.Addr())
-		retry, err := Do(ctx, fmt.Sprintf("%s on broker %d (%s)", what, b.ID(), b.Addr()), func() (bool, error) {
-			if err := a.connected(b.Broker); err != nil {
-				return false, err
-			}
-			return fn(b.Broker)
-		})
-		if err != nil {
+		a.logf("%s on controller %d (%s)", what, b.ID, b.Addr)
+		type answer struct {
+			retry bool
+			kerr  error // the controller's answer: the connection stays healthy
+		}
+		ans, err := send(ctx, a, b, fmt.Sprintf("%s on broker %d (%s)", what, b.ID, b.Addr), func(conn *sarama.Broker) (answer, error) {
+			retry, err := fn(conn)
 			var ke *KafkaError
 			if errors.As(err, &ke) {
-				return err
+				return answer{retry, err}, nil
 			}
-			return a.classify(b.Addr(), err)
+			return answer{retry, nil}, err
+		})
+		if err != nil {
+			return err
 		}
+		if ans.kerr != nil {
+			return ans.kerr
+		}
+		retry := ans.retry
 		if !retry {
 			return nil
 		}
 		if attempt > 0 {
-			return fmt.Errorf("%s: broker %d keeps answering NOT_CONTROLLER", what, b.ID())
+			return fmt.Errorf("%s: broker %d keeps answering NOT_CONTROLLER", what, b.ID)
 		}
 		if err := a.refreshMetadata(ctx, nil); err != nil {
 			return fmt.Errorf("%s: finding the controller: %s", what, cleanSarama(err))

@@ -11,8 +11,9 @@ import (
 )
 
 // The transport of one command: the cluster metadata it read when it
-// connected and one shared connection per broker, opened from that
-// metadata. It replaces sarama's Client, which retried Metadata while a
+// connected, from which every request finds its broker; the requests
+// themselves go out on connections leased from the pool (pool.go,
+// onBroker), the bootstrap connection among them. It replaces sarama's Client, which retried Metadata while a
 // partition had no leader (3 Metadata over 3 connections on a degraded
 // cluster, exactly when an operator runs kctl) and kept the bootstrap
 // connection apart from the brokers' own, so a command always paid one
@@ -24,28 +25,13 @@ type transport struct {
 	// fresh: md is Connect's answer and no describe has used it yet, so
 	// the first describe reads it instead of asking again.
 	fresh  bool
-	topics map[string]int           // name -> index in md.Topics
-	shared map[int32]*sarama.Broker // the shared connection to each broker
-	seed   *sarama.Broker           // the bootstrap connection that answered Metadata
-	seedID int32                    // the broker the seed connection reached; -1: none in the metadata
-	// seedShared: the seed connection serves shared requests (anyBroker,
-	// conn); until then it is an idle connection of the pool, which the
-	// first step of a plan leases without a dial. Never both at once.
-	seedShared bool
+	topics map[string]int // name -> index in md.Topics
+	// seed: the bootstrap connection that answered Metadata, adopted into
+	// the pool of the broker it reached (seedID; -1: none in the
+	// metadata), so the first request of a plan needs no dial.
+	seed   *sarama.Broker
+	seedID int32
 }
-
-// brokerConn is the command's shared connection to one broker, named by the
-// broker's id from the metadata (the bootstrap connection, reused for its
-// broker, is known to sarama by address only). Requests on it are
-// serialised by sarama's broker lock; parallel requests to one broker lease
-// dedicated connections (lease).
-type brokerConn struct {
-	*sarama.Broker
-	id int32
-}
-
-// ID is the broker's id from the metadata.
-func (c brokerConn) ID() int32 { return c.id }
 
 // bootstrap connects to the bootstrap addresses in order until one answers
 // a Metadata request for every topic, and keeps that answer and that
@@ -279,55 +265,32 @@ func (t *transport) controllerID() int32 {
 	return t.md.ControllerID
 }
 
-// conn returns the shared connection to broker id, starting to open it
-// without waiting (call connected inside Do, as for sarama's client).
-func (a *Admin) conn(id int32) (brokerConn, error) {
-	info, ok := a.t.brokerInfo(id)
+// brokerFor is broker id of the metadata, for a request on a leased
+// connection (onBroker).
+func (a *Admin) brokerFor(id int32) (Broker, error) {
+	b, ok := a.t.brokerInfo(id)
 	if !ok {
-		return brokerConn{}, fmt.Errorf("broker %d is not in the cluster metadata", id)
+		return Broker{}, fmt.Errorf("broker %d is not in the cluster metadata", id)
 	}
-	a.t.mu.Lock()
-	defer a.t.mu.Unlock()
-	if a.t.seed != nil && a.t.seedID == id {
-		if a.t.seedShared || a.pool.claim(id, a.t.seed) {
-			a.t.seedShared = true
-			return brokerConn{a.t.seed, id}, nil
-		}
-		// Leased for a plan's request: the shared connection is another.
-	}
-	if b, ok := a.t.shared[id]; ok {
-		// Reopens a connection closed after a failure, as sarama's client
-		// did; never waits (Connected would wait for a request in flight).
-		_ = b.Open(a.conf)
-		return brokerConn{b, id}, nil
-	}
-	b := sarama.NewBroker(info.Addr)
-	if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
-		return brokerConn{}, a.classify(info.Addr, err)
-	}
-	if a.t.shared == nil {
-		a.t.shared = map[int32]*sarama.Broker{}
-	}
-	a.t.shared[id] = b
-	return brokerConn{b, id}, nil
+	return b, nil
 }
 
-// leaderConn is the shared connection to tp's leader.
-func (a *Admin) leaderConn(tp TopicPartition) (brokerConn, error) {
+// leaderBroker is tp's leader.
+func (a *Admin) leaderBroker(tp TopicPartition) (Broker, error) {
 	id, err := a.t.leader(tp)
 	if err != nil {
-		return brokerConn{}, err
+		return Broker{}, err
 	}
-	return a.conn(id)
+	return a.brokerFor(id)
 }
 
-// controller is the shared connection to the controller of the metadata.
-func (a *Admin) controller() (brokerConn, error) {
+// controller is the controller of the metadata.
+func (a *Admin) controller() (Broker, error) {
 	id := a.t.controllerID()
 	if id < 0 {
-		return brokerConn{}, errors.New("the metadata names no controller")
+		return Broker{}, errors.New("the metadata names no controller")
 	}
-	return a.conn(id)
+	return a.brokerFor(id)
 }
 
 // refreshMetadata asks again for the named topics (nil: every topic), after
@@ -339,22 +302,21 @@ func (a *Admin) refreshMetadata(ctx context.Context, names []string) error {
 	}
 	req := sarama.NewMetadataRequest(a.conf.Version, names)
 	req.AllowAutoTopicCreation = false
-	a.logf("Metadata to broker %d (%s): %s", b.ID(), b.Addr(), topicsNote(names))
-	resp, err := Do(ctx, "metadata from "+b.Addr(), func() (*sarama.MetadataResponse, error) {
-		if err := a.connected(b.Broker); err != nil {
-			return nil, err
-		}
-		return b.GetMetadata(req)
+	a.logf("Metadata to broker %d (%s): %s", b.ID, b.Addr, topicsNote(names))
+	resp, err := send(ctx, a, b, "metadata from "+b.Addr, func(conn *sarama.Broker) (*sarama.MetadataResponse, error) {
+		return conn.GetMetadata(req)
 	})
 	if err != nil {
-		return a.classify(b.Addr(), err)
+		return err
 	}
 	a.t.store(convertMetadata(resp), names)
 	return nil
 }
 
-// closeAll closes every shared connection (in the background: sarama's
-// Close waits for a broker lock that a request without an answer holds).
+// closeAll hands the bootstrap connection to Close (the pool's other
+// connections are in Admin.conns; sarama's Close waits for a broker lock
+// that a request without an answer holds, so Close closes in the
+// background).
 func (t *transport) closeAll() []*sarama.Broker {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -362,9 +324,6 @@ func (t *transport) closeAll() []*sarama.Broker {
 	if t.seed != nil {
 		out = append(out, t.seed)
 	}
-	for _, b := range t.shared {
-		out = append(out, b)
-	}
-	t.seed, t.shared = nil, nil
+	t.seed = nil
 	return out
 }

@@ -57,14 +57,14 @@ func (a *Admin) DescribeSCRAM(ctx context.Context, users []string) ([]SCRAMCrede
 	for _, u := range users {
 		req.DescribeUsers = append(req.DescribeUsers, sarama.DescribeUserScramCredentialsRequestUser{Name: u})
 	}
-	resp, err := Do(ctx, "describe SCRAM users on "+b.Addr(), func() (*sarama.DescribeUserScramCredentialsResponse, error) {
-		return b.DescribeUserScramCredentials(req)
-	})
+	resp, err := request(ctx, a, b, "describe SCRAM users on "+b.Addr, func(conn *sarama.Broker) (*sarama.DescribeUserScramCredentialsResponse, error) {
+		return conn.DescribeUserScramCredentials(req)
+	}, true)
 	if err != nil {
-		return nil, nil, a.scramCallError(b.Addr(), "describe SCRAM credentials", err)
+		return nil, nil, a.scramCallError(b.Addr, "describe SCRAM credentials", err)
 	}
 	if resp.ErrorCode != sarama.ErrNoError {
-		return nil, nil, a.aclError(b.Addr(), "describe SCRAM credentials", "Describe", resp.ErrorCode, resp.ErrorMessage)
+		return nil, nil, a.aclError(b.Addr, "describe SCRAM credentials", "Describe", resp.ErrorCode, resp.ErrorMessage)
 	}
 	var creds []SCRAMCredential
 	var failed []UserError
@@ -131,19 +131,14 @@ func (a *Admin) alterSCRAM(ctx context.Context, what string, req *sarama.AlterUs
 		if err != nil {
 			return fmt.Errorf("cannot %s: no controller in the cluster metadata: %w", what, err)
 		}
-		if ok, _ := b.Connected(); !ok {
-			if err := b.Open(a.conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
-				return a.classify(b.Addr(), err)
-			}
-		}
-		resp, err := Do(ctx, what+" on "+b.Addr(), func() (*sarama.AlterUserScramCredentialsResponse, error) {
-			return b.AlterUserScramCredentials(req)
-		})
+		resp, err := request(ctx, a, b, what+" on "+b.Addr, func(conn *sarama.Broker) (*sarama.AlterUserScramCredentialsResponse, error) {
+			return conn.AlterUserScramCredentials(req)
+		}, true)
 		if err != nil {
-			return a.scramCallError(b.Addr(), "manage SCRAM credentials", err)
+			return a.scramCallError(b.Addr, "manage SCRAM credentials", err)
 		}
 		if len(resp.Results) == 0 {
-			return fmt.Errorf("broker %s: cannot %s: the broker answered no result", b.Addr(), what)
+			return fmt.Errorf("broker %s: cannot %s: the broker answered no result", b.Addr, what)
 		}
 		r := resp.Results[0]
 		switch r.ErrorCode {
@@ -156,21 +151,24 @@ func (a *Admin) alterSCRAM(ctx context.Context, what string, req *sarama.AlterUs
 				}
 			}
 		case errResourceNotFound:
-			return fmt.Errorf("broker %s: cannot %s: the user has no such credential", b.Addr(), what)
+			return fmt.Errorf("broker %s: cannot %s: the user has no such credential", b.Addr, what)
 		case errUnacceptableCredential:
-			return fmt.Errorf("broker %s: cannot %s: the broker rejected the credential (%s)", b.Addr(), what, kerrText(r.ErrorCode, r.ErrorMessage))
+			return fmt.Errorf("broker %s: cannot %s: the broker rejected the credential (%s)", b.Addr, what, kerrText(r.ErrorCode, r.ErrorMessage))
 		}
-		return a.aclError(b.Addr(), what, "Alter", r.ErrorCode, r.ErrorMessage)
+		return a.aclError(b.Addr, what, "Alter", r.ErrorCode, r.ErrorMessage)
 	}
 }
 
-// scramCallError explains a transport-level failure, notably brokers older
-// than Kafka 2.7, which lack the SCRAM admin APIs.
+// scramCallError explains a transport-level failure from onBroker, notably
+// brokers older than Kafka 2.7, which lack the SCRAM admin APIs.
 func (a *Admin) scramCallError(addr, what string, err error) error {
 	if errors.Is(err, sarama.ErrUnsupportedVersion) {
 		return fmt.Errorf("broker %s: cannot %s: the broker does not support the SCRAM admin API (Kafka 2.7 or newer; older clusters use kafka-configs.sh --zookeeper)", addr, what)
 	}
-	return a.classify(addr, err)
+	if unsent(err) {
+		return a.classify(addr, err)
+	}
+	return err // worded by onBroker
 }
 
 func scramMechanism(m string) (sarama.ScramMechanismType, error) {

@@ -28,12 +28,20 @@ func (a *Admin) StartVisibilityProbe(ctx context.Context) func() (bool, error) {
 	if err != nil {
 		return func() (bool, error) { return false, err }
 	}
-	br := Broker{ID: b.ID(), Addr: b.Addr()}
+	br := b
+	// Two connections, both open before this returns: one for the probe,
+	// one for the plan's first request (the bootstrap connection, idle in
+	// the pool, is usually one of them).
 	_, release, err := a.lease(ctx, br)
 	if err != nil {
 		return func() (bool, error) { return false, err }
 	}
-	release(true) // back to the pool: onBroker takes it again at once
+	_, release2, err := a.lease(ctx, br)
+	release(true) // back to the pool: onBroker takes them again at once
+	if err != nil {
+		return func() (bool, error) { return false, err }
+	}
+	release2(true)
 	req := sarama.NewMetadataRequest(a.conf.Version, []string{visibilityProbe})
 	req.AllowAutoTopicCreation = false
 	a.logf("Metadata to broker %d (%s): topic %s (may this principal describe every topic?)", br.ID, br.Addr, visibilityProbe)
