@@ -23,8 +23,15 @@ func TestSingleCallsAndPlanStepsShareOneConnection(t *testing.T) {
 	if err := c.CreateTopic(ctx, "t", 6, 1, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Bootstrap at the leader of t-0.
 	s := testkit.Settings(c)
-	s.Brokers = c.Addrs[:1]
+	probe := connectPreOpen(t, s, 0, nil)
+	for _, b := range probe.MetadataBrokers() {
+		if b.ID == c.Kfake.LeaderFor("t", 0) {
+			s.Brokers = []string{b.Addr}
+		}
+	}
+	_ = probe.Close()
 	conns := c.Counter.Connections()
 	c.Counter.Reset()
 	var trace bytes.Buffer
@@ -32,7 +39,7 @@ func TestSingleCallsAndPlanStepsShareOneConnection(t *testing.T) {
 	defer a.Close()
 	seed := int32(-1)
 	for _, b := range a.MetadataBrokers() {
-		if b.Addr == c.Addrs[0] {
+		if b.Addr == s.Brokers[0] {
 			seed = b.ID
 		}
 	}
