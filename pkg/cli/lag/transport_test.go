@@ -3,6 +3,7 @@ package lag_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +132,37 @@ func TestTransportPlans(t *testing.T) {
 				t.Errorf("secure=%v %v: %d round trips with set-up (max %d), %d connections (max %d), %d requests (max %d), %d Metadata (want %d)",
 					secure, tc.args, p.roundTripsWithSetup, tc.maxRT, p.conns, tc.maxConns, p.requests, tc.maxRequests, p.counts["Metadata"], tc.wantMetadataCount)
 			}
+		}
+	}
+}
+
+// BenchmarkTransportPlans shows in `make bench` what TestTransportPlans
+// asserts: per command and protocol, connections opened, requests (and
+// connection set-up requests) and round trips with set-up, counted at the
+// listener with latency on every request (docs/benchmarks.md, issue 12).
+func BenchmarkTransportPlans(b *testing.B) {
+	for _, secure := range []bool{false, true} {
+		proto := "plaintext"
+		if secure {
+			proto = "sasl_ssl"
+		}
+		c, s := planCluster(b, secure)
+		for _, args := range [][]string{
+			{"lag", "describe", "--group", "g1"},
+			{"lag", "describe", "--all-groups"},
+			{"topic", "describe"},
+			{"cluster", "describe"},
+		} {
+			b.Run(proto+"/"+strings.Join(args, "-"), func(b *testing.B) {
+				var p plan
+				for i := 0; i < b.N; i++ {
+					p = measurePlan(b, c, s, args...)
+				}
+				b.ReportMetric(float64(p.conns), "connections")
+				b.ReportMetric(float64(p.requests), "requests")
+				b.ReportMetric(float64(p.setupRequests), "setup-requests")
+				b.ReportMetric(float64(p.roundTripsWithSetup), "round-trips-with-setup")
+			})
 		}
 	}
 }
