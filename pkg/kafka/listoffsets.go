@@ -184,27 +184,7 @@ const maxFanOut = 16
 // forEachBroker runs fn for every id in parallel (bounded), returning the
 // first error.
 func (a *Admin) forEachBroker(ctx context.Context, ids []int32, fn func(id int32) error) error {
-	sem := make(chan struct{}, maxFanOut)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var first error
-	for _, id := range ids {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(id int32) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := fn(id); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-			}
-		}(id)
-	}
-	wg.Wait()
-	return first
+	return boundedEach(ctx, len(ids), maxFanOut, func(i int) error { return fn(ids[i]) })
 }
 
 // Parallel runs fns concurrently and returns the first error.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -806,4 +807,59 @@ func TestDescribeHungBroker(t *testing.T) {
 			t.Errorf("exit %d, stderr %q", r.code, r.err)
 		}
 	})
+}
+
+// Nested fan-outs stay within the plan's connections: on brokers older than
+// 3.0 OffsetFetch carries one group, so the fetch fans out per coordinator
+// (up to 16) and then per group (up to 8 each), but a request needs a
+// connection of its own and the plan sized them (3 per broker), so at most
+// 9 requests are in flight at once on 3 brokers, counted at the brokers
+// while each request is held 20 ms.
+func TestNestedFanOutsStayWithinThePlansConnections(t *testing.T) {
+	t.Parallel()
+	c, s := cluster(t, sandbox.Options{Brokers: 3, MaxVersions: kversion.V2_8_0()})
+	var args []string
+	perCoordinator := map[int32]int{}
+	for i := 0; i < 60; i++ {
+		g := fmt.Sprintf("g%02d", i)
+		commit(t, c, g, "t", map[int32]int64{0: 1})
+		perCoordinator[c.Kfake.CoordinatorFor(g)]++
+		args = append(args, "--group", g)
+	}
+	if len(perCoordinator) != 3 {
+		t.Fatalf("groups on %d coordinators, want 3 (the nesting needs several)", len(perCoordinator))
+	}
+	var mu sync.Mutex
+	inFlight, peak, fetches := 0, 0, 0
+	c.Kfake.ControlKey(int16(kmsg.OffsetFetch), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake.KeepControl()
+		mu.Lock()
+		inFlight++
+		fetches++
+		peak = max(peak, inFlight)
+		mu.Unlock()
+		c.Kfake.SleepControl(func() { time.Sleep(20 * time.Millisecond) })
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		return nil, nil, false
+	})
+	for _, cmd := range [][]string{
+		{"lag", "describe", "--summary"},
+		{"offsets", "reset", "--topic", "t", "--to-latest"},
+	} {
+		mu.Lock()
+		peak, fetches = 0, 0
+		mu.Unlock()
+		r := run(t, s, append(cmd, args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", cmd, r.code, r.err)
+		}
+		mu.Lock()
+		t.Logf("%v: %d OffsetFetch, at most %d in flight", cmd, fetches, peak)
+		if fetches != 60 || peak > 9 || peak < 2 {
+			t.Errorf("%v: %d OffsetFetch, at most %d in flight at once; want 60, between 2 and 9", cmd, fetches, peak)
+		}
+		mu.Unlock()
+	}
 }
