@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/kctl-dev/kctl/pkg/cli/clitest"
+	"github.com/kctl-dev/kctl/pkg/cli/sandboxcmd"
 	"github.com/kctl-dev/kctl/pkg/config"
 	"github.com/kctl-dev/kctl/pkg/sandbox"
 )
@@ -262,29 +263,11 @@ func startDocsSandbox(t *testing.T, flags string) string {
 		t.Fatalf("sandbox %s: %v", flags, err)
 	}
 	t.Cleanup(c.Close)
-	s := func(v string) *string { return &v }
-	l := config.Layer{Brokers: c.Addrs}
-	proto := config.Plaintext
-	if o.SASL != "" {
-		proto = config.SASLPlaintext
-		l.SASLMechanism = s(strings.ToUpper(c.Opts.SASL))
-		l.SASLUsername = s(c.Opts.User)
-		l.SASLPassword = s(c.Opts.Password)
-	}
-	if c.TLS != nil {
-		if proto == config.SASLPlaintext {
-			proto = config.SASLSSL
-		} else {
-			proto = config.SSL
-		}
-		l.TLSCAFile = s(c.TLS.CA)
-	}
-	l.SecurityProtocol = s(proto)
 	file, err := config.Load(filepath.Join(t.TempDir(), "config.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	file.Contexts["sandbox"] = l
+	file.Contexts["sandbox"] = sandboxcmd.ContextLayer(c)
 	file.CurrentContext = "sandbox"
 	if err := file.Save(); err != nil {
 		t.Fatal(err)

@@ -163,23 +163,17 @@ func Run(ctx context.Context, o *Options) error {
 	return nil
 }
 
-func writeContext(o *Options, c *sandbox.Cluster) (string, error) {
-	path := o.F.Global.ConfigPath
-	if path == "" {
-		path = config.DefaultPath()
-	}
-	file, err := config.Load(path)
-	if err != nil {
-		return "", err
-	}
+// ContextLayer is the kctl context that reaches cluster c: its brokers,
+// and its SASL user and CA when it was started with them.
+func ContextLayer(c *sandbox.Cluster) config.Layer {
 	s := func(v string) *string { return &v }
 	l := config.Layer{Brokers: c.Addrs}
 	proto := config.Plaintext
-	if o.SASL != "" {
+	if c.Opts.SASL != "" {
 		proto = config.SASLPlaintext
-		l.SASLMechanism = s(strings.ToUpper(o.SASL))
-		l.SASLUsername = s(o.User)
-		l.SASLPassword = s(o.Password)
+		l.SASLMechanism = s(strings.ToUpper(c.Opts.SASL))
+		l.SASLUsername = s(c.Opts.User)
+		l.SASLPassword = s(c.Opts.Password)
 	}
 	if c.TLS != nil {
 		if proto == config.SASLPlaintext {
@@ -190,7 +184,19 @@ func writeContext(o *Options, c *sandbox.Cluster) (string, error) {
 		l.TLSCAFile = s(c.TLS.CA)
 	}
 	l.SecurityProtocol = s(proto)
-	file.Contexts[o.ContextName] = l
+	return l
+}
+
+func writeContext(o *Options, c *sandbox.Cluster) (string, error) {
+	path := o.F.Global.ConfigPath
+	if path == "" {
+		path = config.DefaultPath()
+	}
+	file, err := config.Load(path)
+	if err != nil {
+		return "", err
+	}
+	file.Contexts[o.ContextName] = ContextLayer(c)
 	if file.CurrentContext == "" {
 		file.CurrentContext = o.ContextName
 	}
